@@ -1,0 +1,114 @@
+//! Engine configuration. Every field has a default, so no file is needed.
+
+use crate::error::{Error, Result};
+use crate::span::Label;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// How a redacted identifier is written in the output text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PlaceholderStyle {
+    /// `[NAME]`, `[DATE]`, …
+    #[default]
+    Label,
+    /// `[NAME_1]`, `[NAME_2]`: the same value gets the same number within a document.
+    Numbered,
+}
+
+/// ZIP3 prefixes whose area held 20,000 people or fewer (HHS guidance, 2000 Census).
+/// HHS notes newer census data supersedes the list, so it lives in configuration.
+pub const HHS_RESTRICTED_ZIP3: [&str; 17] = [
+    "036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831", "878", "879",
+    "884", "890", "893",
+];
+
+/// What the engine detects and how it redacts. Load from TOML with [`Config::from_toml_file`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Spans scoring below this are dropped (0..=1).
+    pub threshold: f32,
+    /// Placeholder style for redacted text.
+    pub placeholder: PlaceholderStyle,
+    /// Keep the year of a redacted date (`[DATE 2021]`). Off by default: Safe
+    /// Harbor allows it, but a year of birth can reveal an age over 89.
+    pub keep_year: bool,
+    /// Keep the first three digits of a five-digit ZIP (`021XX`), as Safe Harbor allows,
+    /// except for the prefixes in `restricted_zip3`, which become `000XX`.
+    pub keep_zip3: bool,
+    /// ZIP3 prefixes of 20,000 people or fewer.
+    pub restricted_zip3: Vec<String>,
+    /// Labels never redacted (for pipelines that must keep, say, dates).
+    pub keep_labels: Vec<Label>,
+    /// Run the regular-expression detectors.
+    pub patterns: bool,
+    /// Run the name, place and hospital dictionaries.
+    pub dictionaries: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            threshold: 0.5,
+            placeholder: PlaceholderStyle::Label,
+            keep_year: false,
+            keep_zip3: true,
+            restricted_zip3: HHS_RESTRICTED_ZIP3.iter().map(|s| s.to_string()).collect(),
+            keep_labels: Vec::new(),
+            patterns: true,
+            dictionaries: true,
+        }
+    }
+}
+
+impl Config {
+    /// Parses a TOML configuration; unknown keys are an error, missing keys take defaults.
+    pub fn from_toml_str(s: &str) -> Result<Config> {
+        let config: Config = toml::from_str(s).map_err(|e| Error::config(format!("invalid configuration: {}", e.message())))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn from_toml_file(path: &Path) -> Result<Config> {
+        let s = std::fs::read_to_string(path)
+            .map_err(|e| Error::config(format!("cannot read configuration {}: {e}", path.display())))?;
+        Config::from_toml_str(&s)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(Error::config("threshold must lie in 0..=1"));
+        }
+        if let Some(bad) = self.restricted_zip3.iter().find(|z| z.len() != 3 || !z.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(Error::config(format!("restricted_zip3 entries must be three digits, got {bad:?}")));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_toml_gives_defaults() {
+        assert_eq!(Config::from_toml_str("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn fields_parse() {
+        let c = Config::from_toml_str("placeholder = \"numbered\"\nkeep_labels = [\"DATE\"]\nthreshold = 0.7").unwrap();
+        assert_eq!(c.placeholder, PlaceholderStyle::Numbered);
+        assert_eq!(c.keep_labels, vec![Label::Date]);
+        assert_eq!(c.threshold, 0.7);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        assert!(Config::from_toml_str("treshold = 0.5").is_err());
+        assert!(Config::from_toml_str("threshold = 2.0").is_err());
+        assert!(Config::from_toml_str("restricted_zip3 = [\"12\"]").is_err());
+        assert!(Config::from_toml_str("keep_labels = [\"NAMES\"]").is_err());
+    }
+}

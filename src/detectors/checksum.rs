@@ -1,0 +1,1 @@
+//! Check-digit validators (Luhn, IBAN, NPI, DEA, VIN, SSN rules). (stub, being written)
