@@ -17,6 +17,7 @@ pub mod context;
 pub mod detectors;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod merge;
 pub mod offsets;
 pub mod policy;
