@@ -420,3 +420,7 @@ pub fn aggregate(input: CorpusInput<'_>) -> CorpusReport {
         notes,
     }
 }
+
+#[cfg(test)]
+#[path = "score_tests.rs"]
+mod tests;
