@@ -90,7 +90,8 @@ pub fn compare(old: &Report, new: &Report) -> Comparison {
             changed,
         });
     }
-    out.only_old = old.corpora.iter().filter(|o| !new.corpora.iter().any(|n| n.name == o.name)).map(|o| o.name.clone()).collect();
+    out.only_old =
+        old.corpora.iter().filter(|o| !new.corpora.iter().any(|n| n.name == o.name)).map(|o| o.name.clone()).collect();
     out
 }
 
@@ -109,7 +110,14 @@ pub fn render(c: &Comparison) -> String {
         let _ = writeln!(s, "\nCorpus `{}` is only in the new report.", esc(name));
     }
     for d in &c.corpora {
-        let _ = writeln!(s, "\n## Corpus `{}`: {} new leaks, {} fixed, {} figures changed\n", esc(&d.name), d.new_leaks.len(), d.fixed_leaks.len(), d.changed.len());
+        let _ = writeln!(
+            s,
+            "\n## Corpus `{}`: {} new leaks, {} fixed, {} figures changed\n",
+            esc(&d.name),
+            d.new_leaks.len(),
+            d.fixed_leaks.len(),
+            d.changed.len()
+        );
         for (title, leaks) in [("New leaks", &d.new_leaks), ("Fixed leaks", &d.fixed_leaks)] {
             if leaks.is_empty() {
                 continue;

@@ -113,7 +113,9 @@ fn get_opt_str<'a>(m: &'a Map<String, Value>, key: &str) -> std::result::Result<
 
 fn get_offset(m: &Map<String, Value>, key: &str) -> std::result::Result<usize, String> {
     match m.get(key) {
-        Some(v) => v.as_u64().map(|n| n as usize).ok_or_else(|| format!("field `{key}` must be a non-negative integer")),
+        Some(v) => {
+            v.as_u64().map(|n| n as usize).ok_or_else(|| format!("field `{key}` must be a non-negative integer"))
+        }
         None => Err(format!("missing field `{key}`")),
     }
 }
@@ -165,7 +167,8 @@ pub fn parse_corpus(path: &Path, bytes: &[u8]) -> Result<Corpus> {
 fn parse_gold_doc(file: &str, line: usize, s: &str) -> Result<GoldDoc> {
     let m = parse_object(file, line, s)?;
     let id = get_str(&m, "id").map_err(|e| at(file, line, e))?.to_string();
-    let chars: Vec<char> = get_str(&m, "text").map_err(|e| at(file, line, format!("document `{id}`: {e}")))?.chars().collect();
+    let chars: Vec<char> =
+        get_str(&m, "text").map_err(|e| at(file, line, format!("document `{id}`: {e}")))?.chars().collect();
     let raw_spans = get_array(&m, "spans").map_err(|e| at(file, line, format!("document `{id}`: {e}")))?;
     let mut spans = Vec::with_capacity(raw_spans.len());
     for (i, v) in raw_spans.iter().enumerate() {
@@ -178,11 +181,15 @@ fn parse_gold_doc(file: &str, line: usize, s: &str) -> Result<GoldDoc> {
             return Err(at(
                 file,
                 line,
-                format!("document `{id}`: gold spans {}..{} and {}..{} overlap", w[0].start, w[0].end, w[1].start, w[1].end),
+                format!(
+                    "document `{id}`: gold spans {}..{} and {}..{} overlap",
+                    w[0].start, w[0].end, w[1].start, w[1].end
+                ),
             ));
         }
     }
-    let other_spans = parse_other_spans(&m, chars.len()).map_err(|e| at(file, line, format!("document `{id}`: {e}")))?;
+    let other_spans =
+        parse_other_spans(&m, chars.len()).map_err(|e| at(file, line, format!("document `{id}`: {e}")))?;
     Ok(GoldDoc { id, chars, spans, other_spans, line })
 }
 
@@ -199,12 +206,16 @@ fn parse_gold_span(chars: &[char], v: &Value) -> std::result::Result<GoldSpan, S
     }
     let text = get_str(m, "text")?;
     if !text.chars().eq(chars[start..end].iter().copied()) {
-        return Err(format!("offsets {start}..{end}: span text does not match the document text at these offsets (code points)"));
+        return Err(format!(
+            "offsets {start}..{end}: span text does not match the document text at these offsets (code points)"
+        ));
     }
     let subtype = get_opt_str(m, "subtype")?.map(str::to_string);
     let value = match m.get("value") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or("field `value` must be a non-negative integer")?),
+        Some(v) => {
+            Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or("field `value` must be a non-negative integer")?)
+        }
     };
     let age = (label == Label::Age).then(|| exempt::read_age(value, subtype.as_deref(), text)).flatten();
     let required = exempt::is_required(label, subtype.as_deref(), age);
@@ -238,7 +249,8 @@ fn parse_other_spans(m: &Map<String, Value>, len: usize) -> std::result::Result<
         if start > end || end > len {
             return Err(format!("meta.other_spans[{i}]: offsets {start}..{end} outside the text"));
         }
-        let kind = get_opt_str(o, "type").map_err(|e| format!("meta.other_spans[{i}]: {e}"))?.unwrap_or("OTHER").to_string();
+        let kind =
+            get_opt_str(o, "type").map_err(|e| format!("meta.other_spans[{i}]: {e}"))?.unwrap_or("OTHER").to_string();
         out.push(OtherSpan { start, end, kind });
     }
     Ok(out)
@@ -247,7 +259,8 @@ fn parse_other_spans(m: &Map<String, Value>, len: usize) -> std::result::Result<
 /// Reads a prediction file (the output of `deid detect`) for `corpus`.
 /// Returns one list of spans per gold document, in the corpus's order.
 pub fn load_predictions(path: &Path, corpus: &Corpus) -> Result<Vec<Vec<PredSpan>>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::input(format!("cannot read predictions {}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::input(format!("cannot read predictions {}: {e}", path.display())))?;
     parse_predictions(path, &bytes, corpus)
 }
 
@@ -262,7 +275,11 @@ pub fn parse_predictions(path: &Path, bytes: &[u8], corpus: &Corpus) -> Result<V
         let m = parse_object(&file, line, s)?;
         let id = get_str(&m, "id").map_err(|e| at(&file, line, e))?;
         let &di = index.get(id).ok_or_else(|| {
-            at(&file, line, format!("prediction for document `{id}`, which is not in the gold file {}", corpus.path.display()))
+            at(
+                &file,
+                line,
+                format!("prediction for document `{id}`, which is not in the gold file {}", corpus.path.display()),
+            )
         })?;
         if out[di].is_some() {
             return Err(at(&file, line, format!("second prediction line for document `{id}`")));
@@ -271,7 +288,8 @@ pub fn parse_predictions(path: &Path, bytes: &[u8], corpus: &Corpus) -> Result<V
         let raw = get_array(&m, "spans").map_err(|e| at(&file, line, format!("document `{id}`: {e}")))?;
         let mut spans = Vec::with_capacity(raw.len());
         for (i, v) in raw.iter().enumerate() {
-            let span = parse_pred_span(v, len).map_err(|e| at(&file, line, format!("document `{id}`, span {i}: {e}")))?;
+            let span =
+                parse_pred_span(v, len).map_err(|e| at(&file, line, format!("document `{id}`, span {i}: {e}")))?;
             spans.push(span);
         }
         spans.sort_by_key(|s| (s.start, s.end));
@@ -403,7 +421,8 @@ mod tests {
     fn predictions_are_checked_against_the_gold_ids() {
         let c = corpus(DOC).unwrap();
         let p = |s: &str| parse_predictions(Path::new("pred.jsonl"), s.as_bytes(), &c).map_err(|e| e.to_string());
-        let good = p(r#"{"id":"d1","spans":[{"start":4,"end":8,"label":"NAME","score":0.9,"source":"dictionary"}]}"#).unwrap();
+        let good =
+            p(r#"{"id":"d1","spans":[{"start":4,"end":8,"label":"NAME","score":0.9,"source":"dictionary"}]}"#).unwrap();
         assert_eq!(good[0][0].source, "dictionary");
         let e = p(r#"{"id":"zz","spans":[]}"#).unwrap_err();
         assert!(e.starts_with("pred.jsonl:1: prediction for document `zz`, which is not in the gold file"), "{e}");

@@ -72,8 +72,26 @@ pub fn spoken_number(text: &str) -> Option<u32> {
 
 fn small(w: &str) -> Option<u32> {
     const WORDS: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
     WORDS.iter().position(|x| *x == w).map(|i| i as u32)
 }
@@ -84,7 +102,8 @@ fn tens(w: &str) -> Option<u32> {
 }
 
 fn decade(w: &str) -> Option<u32> {
-    const WORDS: [&str; 8] = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"];
+    const WORDS: [&str; 8] =
+        ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"];
     WORDS.iter().position(|x| *x == w).map(|i| 20 + 10 * i as u32)
 }
 

@@ -99,7 +99,11 @@ pub fn run(args: &EvalArgs) -> Result<()> {
     if !args.predictions.is_empty() && args.config.is_some() {
         return Err(usage("--config has no effect when scoring --predictions; leave one out"));
     }
-    let opts = Options { required_only: args.required_only, top_false_positives: args.top_false_positives, context_chars: args.context };
+    let opts = Options {
+        required_only: args.required_only,
+        top_false_positives: args.top_false_positives,
+        context_chars: args.context,
+    };
     let corpora = args.corpus.iter().map(|p| corpus::load_corpus(p)).collect::<Result<Vec<Corpus>>>()?;
 
     let report = if args.predictions.is_empty() {
@@ -156,32 +160,36 @@ pub fn write_report(report: &Report, dir: &Path) -> Result<()> {
 
 /// Scores one corpus, in parallel over its documents.
 pub fn evaluate_corpus(corpus: &Corpus, predictor: Predictor<'_>, opts: Options) -> CorpusReport {
-    let (predictions, group_by, group_names, per_doc): (Option<String>, &str, Vec<String>, Vec<DocPreds>) = match predictor {
-        Predictor::Engine(engine) => {
-            // Unique, in the engine's order: two detectors sharing a name share a row.
-            let mut names: Vec<String> = Vec::new();
-            for n in engine.detector_names() {
-                if !names.iter().any(|m| m == n) {
-                    names.push(n.to_string());
+    let (predictions, group_by, group_names, per_doc): (Option<String>, &str, Vec<String>, Vec<DocPreds>) =
+        match predictor {
+            Predictor::Engine(engine) => {
+                // Unique, in the engine's order: two detectors sharing a name share a row.
+                let mut names: Vec<String> = Vec::new();
+                for n in engine.detector_names() {
+                    if !names.iter().any(|m| m == n) {
+                        names.push(n.to_string());
+                    }
                 }
+                let per_doc = corpus.docs.par_iter().map(|d| run_engine(engine, &d.chars, &names)).collect();
+                (None, "detector", names, per_doc)
             }
-            let per_doc = corpus.docs.par_iter().map(|d| run_engine(engine, &d.chars, &names)).collect();
-            (None, "detector", names, per_doc)
-        }
-        Predictor::Spans { path, spans } => {
-            let mut names: Vec<String> = spans.iter().flatten().map(|s| s.source.clone()).collect();
-            names.sort();
-            names.dedup();
-            let per_doc = spans
-                .into_iter()
-                .map(|s| {
-                    let groups = names.iter().map(|n| s.iter().filter(|p| &p.source == n).map(|p| (p.start, p.end)).collect()).collect();
-                    DocPreds { spans: s, groups, error: None }
-                })
-                .collect();
-            (Some(path.display().to_string()), "source", names, per_doc)
-        }
-    };
+            Predictor::Spans { path, spans } => {
+                let mut names: Vec<String> = spans.iter().flatten().map(|s| s.source.clone()).collect();
+                names.sort();
+                names.dedup();
+                let per_doc = spans
+                    .into_iter()
+                    .map(|s| {
+                        let groups = names
+                            .iter()
+                            .map(|n| s.iter().filter(|p| &p.source == n).map(|p| (p.start, p.end)).collect())
+                            .collect();
+                        DocPreds { spans: s, groups, error: None }
+                    })
+                    .collect();
+                (Some(path.display().to_string()), "source", names, per_doc)
+            }
+        };
     let results: Vec<score::DocResult> =
         corpus.docs.par_iter().zip(&per_doc).map(|(d, p)| score::score_doc(d, &p.spans, &p.groups)).collect();
     let failed = corpus
@@ -226,8 +234,14 @@ fn run_engine(engine: &Engine, chars: &[char], names: &[String]) -> DocPreds {
                 start: s.start,
                 end: s.end,
                 label: s.label,
-                subtype: s.subtype.and_then(|st| serde_json::to_value(st).ok()).and_then(|v| v.as_str().map(str::to_string)),
-                source: serde_json::to_value(s.source).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                subtype: s
+                    .subtype
+                    .and_then(|st| serde_json::to_value(st).ok())
+                    .and_then(|v| v.as_str().map(str::to_string)),
+                source: serde_json::to_value(s.source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
             })
             .collect();
         let mut groups = vec![Vec::new(); names.len()];
@@ -238,5 +252,108 @@ fn run_engine(engine: &Engine, chars: &[char], names: &[String]) -> DocPreds {
         }
         Ok(DocPreds { spans, groups, error: None })
     };
-    run().unwrap_or_else(|e| DocPreds { spans: Vec::new(), groups: vec![Vec::new(); names.len()], error: Some(e.to_string()) })
+    run().unwrap_or_else(|e| DocPreds {
+        spans: Vec::new(),
+        groups: vec![Vec::new(); names.len()],
+        error: Some(e.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detectors::{Detector, Document};
+    use crate::span::{Label, Source, Span};
+
+    /// Reports `NAME` on every "Zoë" (byte offsets, as detectors do) and an age of 45.
+    struct Zoe;
+    impl Detector for Zoe {
+        fn name(&self) -> &'static str {
+            "zoe"
+        }
+        fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> crate::Result<()> {
+            for (i, _) in doc.text.match_indices("Zoë") {
+                out.push(Span::new(i, i + "Zoë".len(), Label::Name, 0.9, Source::Dictionary));
+            }
+            if let Some(i) = doc.text.find("45") {
+                out.push(Span::new(i, i + 2, Label::Age, 0.9, Source::Pattern).with_age(45));
+            }
+            Ok(())
+        }
+    }
+
+    struct Fails;
+    impl Detector for Fails {
+        fn name(&self) -> &'static str {
+            "fails"
+        }
+        fn detect(&self, doc: &Document<'_>, _: &mut Vec<Span>) -> crate::Result<()> {
+            if doc.text.contains("boom") {
+                panic!("detector bug");
+            }
+            Ok(())
+        }
+    }
+
+    fn corpus(lines: &str) -> Corpus {
+        corpus::parse_corpus(Path::new("g.jsonl"), lines.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn engine_mode_converts_offsets_attributes_and_fails_closed() {
+        let c = corpus(concat!(
+            r#"{"id":"a","text":"Ünal and Zoë, 45","spans":[{"start":0,"end":4,"label":"NAME","text":"Ünal"},{"start":9,"end":12,"label":"NAME","text":"Zoë"},{"start":14,"end":16,"label":"AGE","text":"45"}]}"#,
+            "\n",
+            r#"{"id":"b","text":"Zoë boom","spans":[{"start":0,"end":3,"label":"NAME","text":"Zoë"}]}"#
+        ));
+        let engine = Engine::with_detectors(Config::default(), vec![Box::new(Zoe), Box::new(Fails)]).unwrap();
+        let r = evaluate_corpus(&c, Predictor::Engine(&engine), Options::default());
+        // Doc a: Zoë found (code points 9..12, though bytes 10..14), Ünal missed; the age 45 is exempt
+        // and the policy drops the engine's AGE span. Doc b failed: its Zoë counts as missed.
+        assert_eq!((r.recall.binary.hits, r.recall.binary.total), (1, 3));
+        assert_eq!((r.recall.strict.hits, r.predicted_spans), (1, 1));
+        assert_eq!(r.failed_documents.len(), 1);
+        assert_eq!(r.failed_documents[0].doc_id, "b");
+        assert!(!r.failed_documents[0].error.contains("Zoë"));
+        assert_eq!(r.attribution.by, "detector");
+        let zoe = &r.attribution.groups[0];
+        assert_eq!((zoe.name.as_str(), zoe.spans, zoe.hits, zoe.sole_hits, zoe.recall_alone.hits), ("zoe", 1, 1, 1, 1));
+        assert_eq!(r.attribution.groups[1].name, "fails");
+        assert_eq!(r.leaks.iter().map(|l| l.doc_id.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn compare_lists_new_and_fixed_leaks_and_changed_figures() {
+        let c = corpus(
+            r#"{"id":"a","text":"Ann and Bob","spans":[{"start":0,"end":3,"label":"NAME","text":"Ann"},{"start":8,"end":11,"label":"NAME","text":"Bob"}]}"#,
+        );
+        let p = |spans: &str| {
+            corpus::parse_predictions(Path::new("p"), format!(r#"{{"id":"a","spans":[{spans}]}}"#).as_bytes(), &c)
+                .unwrap()
+        };
+        let old = evaluate_corpus(
+            &c,
+            Predictor::Spans { path: Path::new("p"), spans: p(r#"{"start":0,"end":3,"label":"NAME"}"#) },
+            Options::default(),
+        );
+        let new = evaluate_corpus(
+            &c,
+            Predictor::Spans { path: Path::new("p"), spans: p(r#"{"start":8,"end":11,"label":"NAME"}"#) },
+            Options::default(),
+        );
+        let (old, new) = (
+            new_report("predictions", None, Options::default(), vec![old]),
+            new_report("predictions", None, Options::default(), vec![new]),
+        );
+        let d = compare::compare(&old, &new);
+        assert_eq!(d.corpora[0].new_leaks.len(), 1);
+        assert_eq!(d.corpora[0].new_leaks[0].text, "Ann");
+        assert_eq!(d.corpora[0].fixed_leaks[0].text, "Bob");
+        // Recall stays 1/2: a different span leaks, no figure moves except attribution by source.
+        assert!(d.corpora[0].changed.iter().all(|c| !c.name.starts_with("recall")), "{:?}", d.corpora[0].changed);
+        let text = compare::render(&d);
+        assert!(text.contains("1 new leaks, 1 fixed"), "{text}");
+        let same = compare::compare(&old, &old);
+        assert!(same.corpora[0].new_leaks.is_empty() && same.corpora[0].changed.is_empty());
+    }
 }

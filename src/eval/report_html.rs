@@ -65,13 +65,19 @@ fn recall_chart(rows: &[&Row], idx: usize) -> String {
     );
     for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let x = left + t * width;
-        let _ = write!(s, r##"<line x1="{x}" y1="10" x2="{x}" y2="{}" stroke="#ddd"/><text x="{x}" y="{}" text-anchor="middle" fill="#666">{t}</text>"##, h - 15.0, h - 3.0);
+        let _ = write!(
+            s,
+            r##"<line x1="{x}" y1="10" x2="{x}" y2="{}" stroke="#ddd"/><text x="{x}" y="{}" text-anchor="middle" fill="#666">{t}</text>"##,
+            h - 15.0,
+            h - 3.0
+        );
     }
     for (i, r) in rows.iter().enumerate() {
         let y = 10.0 + i as f64 * (bar + gap);
         let f = &r.recall.binary;
         let v = f.value.unwrap_or(0.0);
-        let _ = write!(s, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, left - 6.0, y + bar * 0.75, esc(&r.label));
+        let _ =
+            write!(s, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, left - 6.0, y + bar * 0.75, esc(&r.label));
         let color = if f.hits == f.total { "#2e7d32" } else { "#1565c0" };
         let _ = write!(
             s,
@@ -91,7 +97,15 @@ fn recall_chart(rows: &[&Row], idx: usize) -> String {
                 y + bar - 3.0
             );
         }
-        let _ = write!(s, r#"<text x="{}" y="{}">{} ({}/{})</text>"#, left + width + 8.0, y + bar * 0.75, short(f), f.hits, f.total);
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}">{} ({}/{})</text>"#,
+            left + width + 8.0,
+            y + bar * 0.75,
+            short(f),
+            f.hits,
+            f.total
+        );
     }
     s.push_str("</svg>");
     s
@@ -122,8 +136,13 @@ fn leaks_chart(rows: &[&Row], idx: usize) -> String {
         let y = 10.0 + i as f64 * (bar + gap);
         let whole = (r.leaks - r.partial_leaks) as f64 / max * width;
         let part = r.partial_leaks as f64 / max * width;
-        let _ = write!(s, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, left - 6.0, y + bar * 0.75, esc(&r.label));
-        let _ = write!(s, r##"<rect class="bar" x="{left}" y="{y}" width="{whole}" height="{bar}" fill="#b00020"/><rect x="{}" y="{y}" width="{part}" height="{bar}" fill="#e6a23c"/>"##, left + whole);
+        let _ =
+            write!(s, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, left - 6.0, y + bar * 0.75, esc(&r.label));
+        let _ = write!(
+            s,
+            r##"<rect class="bar" x="{left}" y="{y}" width="{whole}" height="{bar}" fill="#b00020"/><rect x="{}" y="{y}" width="{part}" height="{bar}" fill="#e6a23c"/>"##,
+            left + whole
+        );
         let _ = write!(
             s,
             r#"<text x="{}" y="{}">{} ({} partial) of {}</text>"#,
@@ -229,7 +248,10 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
         s.push_str("</tbody></table>");
     }
     let by = esc(&c.attribution.by);
-    let _ = write!(s, r#"<h3>Attribution (by {by})</h3><table class="attribution"><thead><tr><th>{by}</th><th>spans</th><th>hits</th><th>sole hits</th><th>recall alone [95% CI]</th><th>precision alone [95% CI]</th></tr></thead><tbody>"#);
+    let _ = write!(
+        s,
+        r#"<h3>Attribution (by {by})</h3><table class="attribution"><thead><tr><th>{by}</th><th>spans</th><th>hits</th><th>sole hits</th><th>recall alone [95% CI]</th><th>precision alone [95% CI]</th></tr></thead><tbody>"#
+    );
     for g in &c.attribution.groups {
         let _ = write!(
             s,
@@ -247,7 +269,10 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
     if c.leaks.is_empty() {
         s.push_str("<p>No required gold span was missed.</p>");
     } else {
-        let _ = write!(s, r#"<table class="leaks" id="leaks-{idx}"><thead><tr><th>document</th><th>label</th><th>subtype</th><th>offsets</th><th>miss</th><th>context</th><th>touched by</th></tr></thead><tbody>"#);
+        let _ = write!(
+            s,
+            r#"<table class="leaks" id="leaks-{idx}"><thead><tr><th>document</th><th>label</th><th>subtype</th><th>offsets</th><th>miss</th><th>context</th><th>touched by</th></tr></thead><tbody>"#
+        );
         for l in &c.leaks {
             let miss = if l.partial {
                 format!(r#"<span class="partial">partial ({}/{} covered)</span>"#, l.covered_chars, l.significant_chars)
@@ -271,7 +296,13 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
         s.push_str("</tbody></table>");
     }
     let fp = &c.false_positives;
-    let _ = write!(s, "<h3>Most frequent false positives ({} spans, {} distinct; top {} shown)</h3>", fp.spans, fp.distinct, fp.top.len());
+    let _ = write!(
+        s,
+        "<h3>Most frequent false positives ({} spans, {} distinct; top {} shown)</h3>",
+        fp.spans,
+        fp.distinct,
+        fp.top.len()
+    );
     if !fp.top.is_empty() {
         s.push_str(r#"<table class="false-positives"><thead><tr><th>count</th><th>label</th><th>text</th><th>on a non-PHI entity</th><th>examples</th></tr></thead><tbody>"#);
         for f in &fp.top {
@@ -294,11 +325,17 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
 /// The whole report as one self-contained HTML page.
 pub fn render(r: &Report) -> String {
     let mut s = String::from("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-    s.push_str(r#"<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">"#);
+    s.push_str(
+        r#"<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">"#,
+    );
     s.push_str("<title>De-identification evaluation report</title><style>");
     s.push_str(CSS);
     s.push_str("</style></head><body>");
-    let _ = write!(s, r#"<h1>De-identification evaluation report</h1><p class="notice" id="phi-notice">{}</p>"#, esc(&r.notice));
+    let _ = write!(
+        s,
+        r#"<h1>De-identification evaluation report</h1><p class="notice" id="phi-notice">{}</p>"#,
+        esc(&r.notice)
+    );
     let _ = write!(
         s,
         r#"<p class="meta">generator {}; mode {}; required only: {}. Recall is over required gold spans, precision over predicted spans; intervals are 95% Wilson; definitions in <code>evaluation/README.md</code>.</p>"#,
@@ -311,7 +348,12 @@ pub fn render(r: &Report) -> String {
     }
     s.push_str("<nav><ul>");
     for (i, c) in r.corpora.iter().enumerate() {
-        let _ = write!(s, "<li><a href=\"#corpus-{i}\">{}</a>: binary recall {}</li>", esc(&c.name), esc(&fig(&c.recall.binary)));
+        let _ = write!(
+            s,
+            "<li><a href=\"#corpus-{i}\">{}</a>: binary recall {}</li>",
+            esc(&c.name),
+            esc(&fig(&c.recall.binary))
+        );
     }
     s.push_str("</ul></nav>");
     for (i, c) in r.corpora.iter().enumerate() {

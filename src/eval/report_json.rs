@@ -200,21 +200,24 @@ pub struct FailedDocument {
 
 /// Writes `report.json`, pretty-printed so that diffs of two reports read well.
 pub fn write(report: &Report, path: &Path) -> Result<()> {
-    let s = serde_json::to_string_pretty(report).map_err(|e| Error::input(format!("cannot serialise the report: {e}")))?;
+    let s =
+        serde_json::to_string_pretty(report).map_err(|e| Error::input(format!("cannot serialise the report: {e}")))?;
     std::fs::write(path, s + "\n").map_err(|e| Error::input(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Reads a `report.json` (for `--compare`), refusing other schemas.
 pub fn read(path: &Path) -> Result<Report> {
     let s = std::fs::read_to_string(path).map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
-    let v: serde_json::Value = serde_json::from_str(&s)
-        .map_err(|e| Error::input(format!("{}:{}: malformed JSON at column {}", path.display(), e.line(), e.column())))?;
+    let v: serde_json::Value = serde_json::from_str(&s).map_err(|e| {
+        Error::input(format!("{}:{}: malformed JSON at column {}", path.display(), e.line(), e.column()))
+    })?;
     match v.get("schema").and_then(|s| s.as_str()) {
         Some(SCHEMA) => {}
         _ => return Err(Error::input(format!("{}: not a deid eval report (schema {SCHEMA})", path.display()))),
     }
     // The report is ours, but a hand-edited one must not echo its contents either.
-    serde_json::from_value(v).map_err(|_| Error::input(format!("{}: report does not follow schema {SCHEMA}", path.display())))
+    serde_json::from_value(v)
+        .map_err(|_| Error::input(format!("{}: report does not follow schema {SCHEMA}", path.display())))
 }
 
 #[cfg(test)]

@@ -120,15 +120,28 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
     let _ = writeln!(
         s,
         "- {} documents ({} with required PHI); {} gold spans: {} required, {} exempt; {} predicted spans",
-        c.documents, c.documents_with_phi, c.gold_spans.total, c.gold_spans.required, c.gold_spans.exempt, c.predicted_spans
+        c.documents,
+        c.documents_with_phi,
+        c.gold_spans.total,
+        c.gold_spans.required,
+        c.gold_spans.exempt,
+        c.predicted_spans
     );
-    let _ = writeln!(s, "- leak-free documents: {} (of those with required PHI: {})\n", fig(&c.leak_free_documents), fig(&c.leak_free_documents_with_phi));
+    let _ = writeln!(
+        s,
+        "- leak-free documents: {} (of those with required PHI: {})\n",
+        fig(&c.leak_free_documents),
+        fig(&c.leak_free_documents_with_phi)
+    );
     measures_table(s, &c.recall, &c.precision);
     for n in &c.notes {
         let _ = writeln!(s, "\nNote: {n}");
     }
     if !c.failed_documents.is_empty() {
-        let _ = writeln!(s, "\n### Failed documents (every span in them counts as missed)\n\n| document | error |\n|---|---|");
+        let _ = writeln!(
+            s,
+            "\n### Failed documents (every span in them counts as missed)\n\n| document | error |\n|---|---|"
+        );
         for f in &c.failed_documents {
             let _ = writeln!(s, "| {} | {} |", esc(&f.doc_id), esc(&f.error));
         }
@@ -140,7 +153,15 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
     if let Some(ex) = &c.exempt {
         s.push_str("\n### Exempt spans (not counted in recall; redacting them is allowed)\n\n| label | subtype | spans | redacted | partly redacted |\n|---|---|---:|---:|---:|\n");
         for e in ex {
-            let _ = writeln!(s, "| {} | {} | {} | {} | {} |", e.label, esc(&e.subtype), e.spans, e.redacted, e.partly_redacted);
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                e.label,
+                esc(&e.subtype),
+                e.spans,
+                e.redacted,
+                e.partly_redacted
+            );
         }
     }
     let _ = writeln!(
@@ -149,7 +170,16 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
         c.attribution.by, c.attribution.by
     );
     for g in &c.attribution.groups {
-        let _ = writeln!(s, "| {} | {} | {} | {} | {} | {} |", esc(&g.name), g.spans, g.hits, g.sole_hits, fig(&g.recall_alone), fig(&g.precision_alone));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            esc(&g.name),
+            g.spans,
+            g.hits,
+            g.sole_hits,
+            fig(&g.recall_alone),
+            fig(&g.precision_alone)
+        );
     }
     let _ = writeln!(s, "\n### Leaks ({})\n", c.leaks.len());
     if c.leaks.is_empty() {
@@ -157,7 +187,11 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
     } else {
         s.push_str("| document | label | subtype | offsets | miss | text | context |\n|---|---|---|---|---|---|---|\n");
         for l in &c.leaks {
-            let miss = if l.partial { format!("partial ({}/{} covered)", l.covered_chars, l.significant_chars) } else { "missed".into() };
+            let miss = if l.partial {
+                format!("partial ({}/{} covered)", l.covered_chars, l.significant_chars)
+            } else {
+                "missed".into()
+            };
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {}..{} | {} | **{}** | …{}**{}**{}… |",
@@ -175,12 +209,27 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
         }
     }
     let fp = &c.false_positives;
-    let _ = writeln!(s, "\n### Most frequent false positives ({} spans, {} distinct; top {} shown)\n", fp.spans, fp.distinct, fp.top.len());
+    let _ = writeln!(
+        s,
+        "\n### Most frequent false positives ({} spans, {} distinct; top {} shown)\n",
+        fp.spans,
+        fp.distinct,
+        fp.top.len()
+    );
     if !fp.top.is_empty() {
         s.push_str("| count | label | text | on a non-PHI entity | examples |\n|---:|---|---|---|---|\n");
         for f in &fp.top {
-            let ex: Vec<String> = f.examples.iter().map(|e| format!("{} {}..{}", esc(&e.doc_id), e.start, e.end)).collect();
-            let _ = writeln!(s, "| {} | {} | {} | {} | {} |", f.count, f.label, esc(&f.text), f.non_phi_entity.as_deref().unwrap_or("-"), ex.join(", "));
+            let ex: Vec<String> =
+                f.examples.iter().map(|e| format!("{} {}..{}", esc(&e.doc_id), e.start, e.end)).collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                f.count,
+                f.label,
+                esc(&f.text),
+                f.non_phi_entity.as_deref().unwrap_or("-"),
+                ex.join(", ")
+            );
         }
     }
 }

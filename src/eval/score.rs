@@ -20,8 +20,8 @@
 
 use super::corpus::{GoldDoc, GoldSpan, PredSpan};
 use super::report_json::{
-    Attribution, CorpusReport, ExemptRow, FailedDocument, FalsePositive, FalsePositives, Figure, GoldCounts, GroupRow, Leak,
-    Measures, Row, SpanRef,
+    Attribution, CorpusReport, ExemptRow, FailedDocument, FalsePositive, FalsePositives, Figure, GoldCounts, GroupRow,
+    Leak, Measures, Row, SpanRef,
 };
 use crate::span::Label;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -44,8 +44,8 @@ pub fn significant(chars: &[char], start: usize, end: usize) -> Vec<usize> {
 pub fn tokens(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut run: Option<usize> = None;
-    for i in start..end {
-        match (chars[i].is_alphanumeric(), run) {
+    for (i, c) in chars.iter().enumerate().take(end).skip(start) {
+        match (c.is_alphanumeric(), run) {
             (true, None) => run = Some(i),
             (false, Some(s)) => {
                 out.push((s, i));
@@ -150,7 +150,11 @@ pub fn score_doc(doc: &GoldDoc, preds: &[PredSpan], groups: &[Vec<(usize, usize)
                 strict: gold_keys.contains(&(p.start, p.end, p.label)),
                 tokens: toks.len(),
                 tokens_correct: toks.iter().filter(|&&(s, e)| gold_mask[s..e].iter().all(|&c| c)).count(),
-                non_phi_entity: doc.other_spans.iter().find(|o| o.start < p.end && p.start < o.end).map(|o| o.kind.clone()),
+                non_phi_entity: doc
+                    .other_spans
+                    .iter()
+                    .find(|o| o.start < p.end && p.start < o.end)
+                    .map(|o| o.kind.clone()),
             }
         })
         .collect();

@@ -14,7 +14,14 @@ fn doc(id: &str, text: &str, spans: &[(usize, usize, &str, Option<&str>)]) -> Go
             let label = Label::parse(label).unwrap();
             let t: String = chars[start..end].iter().collect();
             let age = (label == Label::Age).then(|| exempt::read_age(None, subtype, &t)).flatten();
-            GoldSpan { start, end, label, subtype: subtype.map(String::from), age, required: exempt::is_required(label, subtype, age) }
+            GoldSpan {
+                start,
+                end,
+                label,
+                subtype: subtype.map(String::from),
+                age,
+                required: exempt::is_required(label, subtype, age),
+            }
         })
         .collect();
     GoldDoc { id: id.into(), chars, spans, other_spans: Vec::new(), line: 1 }
@@ -73,7 +80,10 @@ fn significant_characters_and_tokens() {
 fn multibyte_text_is_scored_in_code_points() {
     // Ü n a l , ␠ Z o ë : ␠ 5 5 5 - 1 2 3 4 — "Ü" and "ë" are two bytes each.
     let d = doc("m", "Ünal, Zoë: 555-1234", &[(0, 4, "NAME", None), (6, 9, "NAME", None), (11, 19, "PHONE", None)]);
-    let r = report(&[d.clone()], &[vec![pred(0, 4, "NAME", "a"), pred(6, 9, "NAME", "a"), pred(11, 19, "PHONE", "a")]]);
+    let r = report(
+        std::slice::from_ref(&d),
+        &[vec![pred(0, 4, "NAME", "a"), pred(6, 9, "NAME", "a"), pred(11, 19, "PHONE", "a")]],
+    );
     assert_eq!(hits(&r.recall.binary), (3, 3));
     assert_eq!(hits(&r.recall.strict), (3, 3));
     assert_eq!(hits(&r.recall.token), (4, 4), "Ünal, Zoë, and 555-1234 splits in two");
@@ -85,7 +95,11 @@ fn multibyte_text_is_scored_in_code_points() {
     assert_eq!((leak.start, leak.end, leak.text.as_str()), (6, 9, "Zoë"));
     assert!(leak.partial);
     assert_eq!((leak.covered_chars, leak.significant_chars), (2, 3));
-    assert_eq!((leak.context_before.as_str(), leak.context_after.as_str()), ("nal, ", ": 555"), "five code points of context each side");
+    assert_eq!(
+        (leak.context_before.as_str(), leak.context_after.as_str()),
+        ("nal, ", ": 555"),
+        "five code points of context each side"
+    );
     // The prediction "oë:" has letters o, ë inside gold: correct in the binary sense.
     assert_eq!(hits(&r.precision.binary), (3, 3));
     assert_eq!(hits(&r.precision.strict), (2, 3));
@@ -160,7 +174,7 @@ fn strict_and_binary_differ() {
     // "March 3": a NAME prediction over it is a binary hit, not a strict one;
     // a DATE prediction that stops before "3" is neither.
     let d = doc("d", "March 3", &[(0, 7, "DATE", Some("OTHER"))]);
-    let r = report(&[d.clone()], &[vec![pred(0, 7, "NAME", "a")]]);
+    let r = report(std::slice::from_ref(&d), &[vec![pred(0, 7, "NAME", "a")]]);
     assert_eq!((hits(&r.recall.binary), hits(&r.recall.strict)), ((1, 1), (0, 1)));
     assert_eq!((hits(&r.precision.binary), hits(&r.precision.strict)), ((1, 1), (0, 1)));
     let r = report(&[d], &[vec![pred(0, 6, "DATE", "a")]]);
@@ -211,7 +225,11 @@ fn leak_free_documents_and_per_label_counts() {
     assert_eq!(phone.precision.binary.value, None, "no PHONE predicted: precision undefined, not 0");
     let name = r.per_label.iter().find(|r| r.label == "NAME").unwrap();
     assert_eq!(hits(&name.recall.binary), (2, 2));
-    assert_eq!(r.per_label.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["NAME", "PHONE"], "labels.md order");
+    assert_eq!(
+        r.per_label.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
+        vec!["NAME", "PHONE"],
+        "labels.md order"
+    );
 }
 
 #[test]
