@@ -48,7 +48,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Compare two reports: new and fixed leaks, changed figures.
-    #[arg(long, num_args = 2, value_names = ["OLD.json", "NEW.json"])]
+    #[arg(long, num_args = 2, value_names = ["OLD.json", "NEW.json"], conflicts_with_all = ["corpus", "report", "predictions", "config"])]
     pub compare: Option<Vec<PathBuf>>,
     /// How many of the most frequent false positives to list.
     #[arg(long, default_value_t = 50)]
