@@ -280,7 +280,7 @@ mod names {
     fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase) -> Option<(usize, usize, f32)> {
         // Trim initials that stand alone at the edges ("A", "I") unless they carry a period.
         let mut lo = 0;
-        let mut hi = items.len();
+        let hi = items.len();
         while lo < hi && items[lo].kind == Kind::Initial && !text[toks[items[lo].tok].end..].starts_with('.') && hi - lo > 1 && !matches!(items[lo + 1].kind, Kind::Strong { .. } | Kind::Unknown) {
             lo += 1;
         }
