@@ -192,6 +192,10 @@ mod names {
         }
         if HONORIFICS.contains(&p.key.as_str()) {
             let clin = matches!(p.key.as_str(), "dr" | "doctor" | "prof" | "professor" | "nurse" | "dra");
+            // "Doctor: Well, …" is a speaker label, not a title: only a soft cue.
+            if gap.contains(':') {
+                return (1, false);
+            }
             // "Dr" only as a title: capitalised, or followed by a period.
             if p.case != Case::Lower || gap.starts_with('.') || p.key != "dr" {
                 return (2, clin);
