@@ -97,6 +97,12 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_spells_out_the_defaults() {
+        let example = include_str!("../deid.example.toml");
+        assert_eq!(Config::from_toml_str(example).unwrap(), Config::default());
+    }
+
+    #[test]
     fn fields_parse() {
         let c = Config::from_toml_str("placeholder = \"numbered\"\nkeep_labels = [\"DATE\"]\nthreshold = 0.7").unwrap();
         assert_eq!(c.placeholder, PlaceholderStyle::Numbered);

@@ -12,6 +12,7 @@
 //! overlapping spans merge; the redactor writes placeholders. Spans carry
 //! byte offsets and labels, never text, so PHI cannot reach a log through them.
 
+pub mod batch;
 pub mod config;
 pub mod context;
 pub mod detectors;

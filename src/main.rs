@@ -1,6 +1,13 @@
-//! The `deid` command line.
+//! The `deid` command line: thin over the library's engine and batch modules.
 
-use clap::{Parser, Subcommand};
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use deid::batch::{self, Mode, Options, Summary};
+use deid::{Config, Engine, PlaceholderStyle};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -12,19 +19,211 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Redact a text file (or stdin) to stdout, or a JSONL/CSV corpus with --input/--output.
+    Redact(RedactArgs),
+    /// Write the spans found in each JSONL record (code-point offsets), one line per input line.
+    Detect(DetectArgs),
     /// Score the engine (or a prediction file) against labeled corpora.
     Eval(deid::eval::EvalArgs),
 }
 
+#[derive(Args)]
+struct EngineArgs {
+    /// A TOML configuration file (defaults need none).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Placeholder style: [NAME] or [NAME_1].
+    #[arg(long, value_enum)]
+    placeholder: Option<PlaceholderArg>,
+    /// Keep the year of redacted dates.
+    #[arg(long)]
+    keep_year: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlaceholderArg {
+    Label,
+    Numbered,
+}
+
+#[derive(Args)]
+struct BatchArgs {
+    /// Input corpus (JSONL, or CSV by extension or --format); `-` for stdin.
+    #[arg(long)]
+    input: Option<PathBuf>,
+    /// Output file; `-` or absent for stdout.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The JSON field or CSV column holding the text.
+    #[arg(long, default_value = "text")]
+    field: String,
+    /// The JSON field holding the record id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// Input format (default: from the extension; JSONL otherwise).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Records longer than this are reported and skipped.
+    #[arg(long, default_value_t = 64 << 20)]
+    max_record_bytes: usize,
+    /// Never draw a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Args)]
+struct RedactArgs {
+    /// A text file to redact whole (`-` or absent: stdin). Not with --input.
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    batch: BatchArgs,
+    /// JSONL: add the removed spans to each record as `deid_spans`.
+    #[arg(long)]
+    with_spans: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Args)]
+struct DetectArgs {
+    #[command(flatten)]
+    batch: BatchArgs,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
 fn main() -> ExitCode {
+    // A panic message can quote document text (e.g. a slicing error): print its location only.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("deid: internal error{at} (message withheld: it may contain document text)");
+    }));
     let cli = Cli::parse();
-    match cli.command {
-        Command::Eval(args) => match deid::eval::run(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
+    let result = match cli.command {
+        Command::Redact(args) => redact(args),
+        Command::Detect(args) => detect(args),
+        Command::Eval(args) => deid::eval::run(&args).map(|()| ExitCode::SUCCESS).map_err(Into::into),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("deid: error: {e:#}");
+            ExitCode::from(2)
+        }
     }
+}
+
+fn build_engine(args: &EngineArgs) -> anyhow::Result<Engine> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("cannot set the thread count")?;
+    }
+    let mut config = match &args.config {
+        Some(path) => Config::from_toml_file(path)?,
+        None => Config::default(),
+    };
+    match args.placeholder {
+        Some(PlaceholderArg::Label) => config.placeholder = PlaceholderStyle::Label,
+        Some(PlaceholderArg::Numbered) => config.placeholder = PlaceholderStyle::Numbered,
+        None => {}
+    }
+    config.keep_year |= args.keep_year;
+    Ok(Engine::new(config)?)
+}
+
+fn redact(args: RedactArgs) -> anyhow::Result<ExitCode> {
+    let engine = build_engine(&args.engine)?;
+    if args.batch.input.is_some() {
+        if args.file.is_some() {
+            bail!("give either a FILE or --input, not both");
+        }
+        return run_batch(&engine, &args.batch, Mode::Redact { with_spans: args.with_spans });
+    }
+    let mut bytes = Vec::new();
+    match args.file.as_deref() {
+        None => io::stdin().read_to_end(&mut bytes)?,
+        Some(p) if p == Path::new("-") => io::stdin().read_to_end(&mut bytes)?,
+        Some(p) => File::open(p).with_context(|| format!("cannot open {}", p.display()))?.read_to_end(&mut bytes)?,
+    };
+    let text = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("input is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))?;
+    let out = engine.redact(&text)?;
+    io::stdout().write_all(out.text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn detect(args: DetectArgs) -> anyhow::Result<ExitCode> {
+    let engine = build_engine(&args.engine)?;
+    if args.batch.input.is_none() {
+        bail!("deid detect needs --input IN.jsonl");
+    }
+    run_batch(&engine, &args.batch, Mode::Detect)
+}
+
+fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<ExitCode> {
+    let input_path = args.input.as_deref().expect("checked by callers");
+    let stdin = input_path == Path::new("-");
+    let format = args.format.unwrap_or(if input_path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) { Format::Csv } else { Format::Jsonl });
+    if format == Format::Csv && mode == Mode::Detect {
+        bail!("deid detect reads JSONL only");
+    }
+    let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let file = File::open(input_path).with_context(|| format!("cannot open {}", input_path.display()))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), size)
+    };
+    if size == Some(0) {
+        bail!("{} is empty: no records to process", input_path.display());
+    }
+    let output: Box<dyn Write> = match args.output.as_deref() {
+        None => Box::new(io::stdout().lock()),
+        Some(p) if p == Path::new("-") => Box::new(io::stdout().lock()),
+        Some(p) => Box::new(File::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+    };
+    let output = BufWriter::with_capacity(1 << 20, output);
+    let options = Options {
+        mode,
+        field: args.field.clone(),
+        id_field: args.id_field.clone(),
+        max_record_bytes: args.max_record_bytes,
+        ..Options::default()
+    };
+    let bar = progress_bar(size, args.no_progress);
+    let progress = |bytes: u64| bar.set_position(bytes);
+    let reader = BufReader::with_capacity(1 << 20, input);
+    let summary = match format {
+        Format::Jsonl => batch::process_jsonl(engine, reader, output, &options, &progress)?,
+        Format::Csv => batch::process_csv(engine, reader, output, &options, &progress)?,
+    };
+    bar.finish_and_clear();
+    report(&summary)
+}
+
+fn progress_bar(size: Option<u64>, disabled: bool) -> ProgressBar {
+    if disabled || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    match size {
+        Some(len) => ProgressBar::new(len).with_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}").expect("valid template"),
+        ),
+        None => ProgressBar::new_spinner(),
+    }
+}
+
+fn report(summary: &Summary) -> anyhow::Result<ExitCode> {
+    eprint!("{}", summary.render());
+    if summary.records == 0 {
+        bail!("the input holds no records");
+    }
+    Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

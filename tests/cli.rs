@@ -1,0 +1,184 @@
+//! End-to-end tests of the `deid` binary: real files, real processes, bad input of every kind.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn deid(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deid")).args(args).output().expect("deid runs")
+}
+
+fn deid_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deid"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("deid runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const PLANTED: &str = "Reach me at jane.roe@example.org or 617-555-0199, SSN 321-54-9876.";
+
+#[test]
+fn redacts_the_bundled_example() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/data/examples/visit_note.txt");
+    let out = deid(&["redact", example]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for value in ["maria.gonzalez@example.com", "(217) 555-0142", "321-54-9876", "00482913", "04/17/1951"] {
+        assert!(!text.contains(value), "left in the output: {value}");
+    }
+    assert!(text.contains("[EMAIL]") && text.contains("[SSN]"));
+    assert!(text.contains("BP 128/82"), "vital signs stay");
+}
+
+#[test]
+fn redacts_stdin_to_stdout() {
+    let out = deid_stdin(&["redact"], PLANTED.as_bytes());
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Reach me at [EMAIL] or [PHONE], SSN [SSN].");
+}
+
+#[test]
+fn invalid_utf8_text_is_a_clear_error() {
+    let out = deid_stdin(&["redact", "-"], b"abc \xff\xfe def");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not valid UTF-8"));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn jsonl_keeps_other_fields_and_reports_bad_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = Vec::new();
+    input.extend_from_slice(format!("{{\"id\":\"a\",\"text\":\"{PLANTED}\",\"meta\":{{\"k\":1}}}}\n").as_bytes());
+    input.extend_from_slice(b"{\"id\":\"b\",\"text\":\"SSN 321-54-9876\n"); // malformed JSON
+    input.extend_from_slice(b"{\"id\":\"c\",\"body\":\"no text field\"}\n"); // missing field
+    input.extend_from_slice(b"{\"id\":\"d\",\"text\":\"caf\xe9\"}\n"); // invalid UTF-8
+    input.extend_from_slice(b"[1,2]\n"); // not an object
+    input.extend_from_slice(b"{\"id\":\"e\",\"text\":\"nothing here\"}\n");
+    let inp = write(dir.path(), "in.jsonl", &input);
+    let outp = dir.path().join("out.jsonl");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "a failed record makes the exit status non-zero");
+    let err = stderr(&out);
+    for expected in ["line 2: malformed JSON", "line 3: missing field `text`", "line 4: invalid UTF-8", "line 5: the record is not a JSON object", "6 records, 2 processed, 4 failed"] {
+        assert!(err.contains(expected), "summary lacks {expected:?}: {err}");
+    }
+    assert!(!err.contains("321-54-9876") && !err.contains("caf"), "no record text in messages");
+    let written: Vec<serde_json::Value> = std::fs::read_to_string(&outp).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(written.len(), 2, "failed records are not written unredacted");
+    assert_eq!(written[0]["id"], "a");
+    assert_eq!(written[0]["meta"]["k"], 1);
+    assert_eq!(written[0]["text"], "Reach me at [EMAIL] or [PHONE], SSN [SSN].");
+    let keys: Vec<&String> = written[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "text", "meta"], "field order kept");
+    assert_eq!(written[1]["text"], "nothing here");
+}
+
+#[test]
+fn detect_writes_one_line_per_input_line_with_code_point_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Zoë’s number: 617-555-0199 — email zoë@example.org";
+    let input = format!("{}\nnot json\n", serde_json::json!({"id": "x1", "text": text}));
+    let inp = write(dir.path(), "in.jsonl", input.as_bytes());
+    let outp = dir.path().join("pred.jsonl");
+    let out = deid(&["detect", "--input", &inp, "--output", outp.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&outp).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "x1");
+    let chars: Vec<char> = text.chars().collect();
+    let found: Vec<String> = lines[0]["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| chars[s["start"].as_u64().unwrap() as usize..s["end"].as_u64().unwrap() as usize].iter().collect())
+        .collect();
+    assert!(found.contains(&"617-555-0199".to_string()), "{found:?}");
+    assert!(found.iter().any(|f| f.contains("@example.org")), "{found:?}");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().contains("malformed JSON"));
+}
+
+#[test]
+fn empty_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = write(dir.path(), "empty.jsonl", b"");
+    let out = deid(&["redact", "--input", &inp, "--output", dir.path().join("o").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is empty"));
+}
+
+#[test]
+fn a_100_mb_line_is_reported_and_the_rest_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        f.write_all(b"{\"id\":\"small\",\"text\":\"SSN 321-54-9876\"}\n{\"id\":\"big\",\"text\":\"").unwrap();
+        let block = vec![b'a'; 1 << 20];
+        for _ in 0..100 {
+            f.write_all(&block).unwrap();
+        }
+        f.write_all(b"\"}\n{\"id\":\"after\",\"text\":\"call 617-555-0199\"}\n").unwrap();
+    }
+    let outp = dir.path().join("out.jsonl");
+    let out = deid(&["redact", "--input", path.to_str().unwrap(), "--output", outp.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("line 2: record longer than the limit"), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&outp).unwrap();
+    assert_eq!(written.lines().count(), 2);
+    assert!(written.contains("SSN [SSN]") && written.contains("call [PHONE]"));
+}
+
+#[test]
+fn csv_column_is_redacted_and_bad_rows_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "id,note,site\n1,\"Call 617-555-0199, please\",east\n2,too,many,fields\n3,nothing here,west\n";
+    let inp = write(dir.path(), "in.csv", csv.as_bytes());
+    let outp = dir.path().join("out.csv");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap(), "--field", "note"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("line 3: row has 4 fields, the header has 3"), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&outp).unwrap();
+    assert_eq!(written, "id,note,site\n1,\"Call [PHONE], please\",east\n3,nothing here,west\n");
+}
+
+#[test]
+fn csv_without_the_column_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = write(dir.path(), "in.csv", b"id,body\n1,x\n");
+    let out = deid(&["redact", "--input", &inp, "--field", "note"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no column `note`"));
+}
+
+#[test]
+fn numbered_placeholders_from_the_command_line() {
+    let out = deid_stdin(&["redact", "--placeholder", "numbered"], b"a@b.org, c@d.org, a@b.org");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "[EMAIL_1], [EMAIL_2], [EMAIL_1]");
+}
+
+#[test]
+fn bad_configuration_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(dir.path(), "deid.toml", b"threshold = 7\n");
+    let out = deid_stdin(&["redact", "--config", &cfg], b"x");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("threshold"));
+}
