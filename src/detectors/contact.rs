@@ -87,8 +87,10 @@ struct Group {
     sep: Option<u8>,
 }
 
-/// Splits a phone candidate (`cand`, starting at byte `base` of the text) into digit groups.
-fn phone_groups(cand: &str, base: usize) -> Option<Vec<Group>> {
+/// Splits a phone candidate (`cand`, starting at byte `base` of the text) into
+/// digit groups, and finds where a trailing extension ("x123", "ext. 12") ends.
+/// A stray parenthesis ends the number: "(Phone: 555-123-4567)" keeps its ")".
+fn phone_groups(cand: &str, base: usize) -> (Vec<Group>, Option<usize>) {
     let b = cand.as_bytes();
     let mut groups = Vec::new();
     let mut i = 0;
@@ -101,31 +103,37 @@ fn phone_groups(cand: &str, base: usize) -> Option<Vec<Group>> {
                 i += 1;
             }
             b'(' | b'0'..=b'9' => {
-                let start = i;
                 let open = b[i] == b'(';
-                if open {
-                    i += 1;
+                let ds = i + usize::from(open);
+                let mut k = ds;
+                while k < b.len() && b[k].is_ascii_digit() {
+                    k += 1;
                 }
-                let ds = i;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
+                let close = k < b.len() && b[k] == b')';
+                if k == ds || open != close {
+                    // "(0157" or "4567)": keep the digits, drop the stray parenthesis, stop.
+                    if k > ds {
+                        groups.push(Group { start: base + ds, end: base + k, digits: k - ds, paren: false, sep });
+                    }
+                    return (groups, None);
                 }
-                let digits = i - ds;
-                let close = i < b.len() && b[i] == b')';
-                if close {
-                    i += 1;
-                }
-                if open != close || digits == 0 {
-                    return None; // "(0157" or "123)": not a phone's parentheses
-                }
-                groups.push(Group { start: base + start, end: base + i, digits, paren: open, sep });
+                let end = if close { k + 1 } else { k };
+                groups.push(Group { start: base + i, end: base + end, digits: k - ds, paren: open, sep });
                 sep = None;
+                i = end;
             }
-            _ => break, // the extension: handled by the caller
+            _ => break,
         }
     }
-    Some(groups)
+    // What is left is an extension when it is one: "x123", " ext. 12".
+    let rest_start = groups.last().map_or(0, |g| g.end - base);
+    let ext = EXTENSION.is_match(&cand[rest_start..]).then_some(base + cand.len());
+    (groups, ext)
 }
+
+/// An extension after the number, the whole rest of a candidate.
+static EXTENSION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\ ?(?:x|ext\.?|extension)\ ?\d{1,6}$").expect("extension regex"));
 
 /// Whether the groups read as a calendar date (2021-03-14, 03.14.2021, 14-03-21).
 fn looks_like_date(g: &[Group], text: &str) -> bool {
@@ -303,12 +311,11 @@ impl Detector for PhoneDetector {
             if cand.bytes().filter(u8::is_ascii_digit).count() < 7 {
                 continue; // cheap prefilter: most numbers in clinical text are short
             }
-            let Some(groups) = phone_groups(cand, m.start()) else { continue };
+            let (groups, ext_end) = phone_groups(cand, m.start());
             if groups.is_empty() {
                 continue;
             }
             let plus = cand.starts_with('+');
-            let last_group_end = groups.last().map_or(m.end(), |g| g.end);
             // The best-shaped run of groups wins, then the rest is searched again:
             // "2021 555-123-4567" yields the phone number and leaves the year.
             let mut todo = vec![(0, groups.len())];
@@ -317,8 +324,8 @@ impl Detector for PhoneDetector {
                 let run = &groups[i..j];
                 let start = if plus && i == 0 { m.start() } else { run[0].start };
                 let mut end = run[run.len() - 1].end;
-                if j == groups.len() && last_group_end < m.end() {
-                    end = m.end(); // the extension
+                if let (true, Some(e)) = (j == groups.len(), ext_end) {
+                    end = e; // the extension
                 }
                 self.emit(text, start, end, shape, out);
                 todo.push((lo, i));
@@ -559,6 +566,8 @@ mod tests {
         one("Mobile 07700 063 966", "07700 063 966", Label::Phone);
         one("Ring 0490 75 40 81 tomorrow", "0490 75 40 81", Label::Phone);
         one("Budapest (37) 788-063-Office", "(37) 788-063", Label::Phone);
+        one("seen in clinic (Phone: 555-123-4567).", "555-123-4567", Label::Phone);
+        one("(fax 555-123-4567)", "555-123-4567", Label::Fax);
         one("They are not answering at 60-56-85-91", "60-56-85-91", Label::Phone);
     }
 

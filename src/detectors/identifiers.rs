@@ -37,10 +37,10 @@ static CUES: LazyLock<Regex> = LazyLock::new(|| {
         \b(?:
           (?P<ssn> (?: ssn | social\s+security (?:\s+(?:number|no|card))? | soc\.?\s?sec | ss\s?no )\b | ss\# )
         | (?P<vehicle> (?: licen[cs]e\s+plate | plate | vin | vehicle\s+(?:id|identification(?:\s+number)?) | tag\s+(?:number|no) )\b )
-        | (?P<mrn> (?: mrns? | mr\s?no | medical\s+record(?:\s+(?:number|no))? | med\.?\s+rec(?:ord)?
-                   | (?:hospital|record|chart|unit)\s+(?:number|no) | chart | hosp\.?\s+no )\b | mr\# )
+        | (?P<mrn> (?: mrns? | mr\s?no | emr | ehr | medical\s+record(?:\s+(?:number|no))? | med\.?\s?rec(?:ord)?
+                   | (?:hospital|record|chart|unit)\s+(?:number|no) | chart | hosp\.?\s+no )\b | mr\# | record\s*\# )
         | (?P<health> (?: member(?:ship)?(?:\s+(?:id|number|no))? | subscriber(?:\s+(?:id|number|no))?
-                   | (?:insurance|ins\.?)\s+(?:policy|id|number|no|card|plan) | insurance | insurer(?:\s+id)?
+                   | (?:insurance|ins\.?)\s+(?:policy|id|number|no|card|plan) | insurance | ins | insurer(?:\s+id)?
                    | policy(?:\s+(?:number|no|id))? | (?:health\s+)?plan(?:\s+(?:id|number|no))?
                    | medicare(?:\s+(?:id|number|no))? | medicaid(?:\s+(?:id|number|no))?
                    | beneficiary(?:\s+(?:id|number|no))? | group\s+(?:id|number|no) | hmo(?:\s+id)? | ppo | hicn | mbi
@@ -162,7 +162,9 @@ fn is_date_shape(s: &str) -> bool {
 fn plausible_code(s: &str) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
-    if s.len() > 30 || digits < 4 || (letters == 0 && digits < 5) || is_date_shape(s) {
+    // Three digits will do next to two letters or more ("ABC123"), not alone.
+    let enough = digits >= 4 || (digits == 3 && letters >= 2);
+    if s.len() > 30 || !enough || (letters == 0 && digits < 5) || is_date_shape(s) {
         return false;
     }
     // "1000mg", "2500IU": a dose glued to its unit.
@@ -357,7 +359,7 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         \b
-        (?: [A-Za-z]{1,8} [\-\#]? )?     # letter prefix: ST-, UCSF-, H, MRN#
+        (?: [A-Za-z]{1,8} [\-\#]? ){0,2} # letter prefix: ST-, UCSF-, H, MRN#, UCLA-T
         \d [A-Za-z0-9]*                  # from the first digit on
         (?: - [A-Za-z0-9]+ )*            # dash-separated parts
         \b
@@ -405,8 +407,8 @@ impl CueCodeDetector {
             }
             // The code may carry its own cue as a prefix: "MRN-11335577", "DL#F1628235".
             let own = CUES.captures(s).filter(|c| c.get(0).is_some_and(|g| g.start() == 0 && s[g.end()..].starts_with(['-', '#'])));
-            let label = if let Some(c) = own {
-                cue_label(&c)
+            let label = if let Some(l) = own.and_then(|c| cue_label(&c)) {
+                Some(l)
             } else if let Some((label, _)) = cue_for(text, cues, start) {
                 Some(label)
             } else {
@@ -546,6 +548,9 @@ mod tests {
         has("chart MRN-40417721 reviewed", "MRN-40417721", Label::Mrn);
         has("MRNs 4431907, 5520114 and 6609112", "6609112", Label::Mrn);
         has("with the id number MRN: NWH-88120", "NWH-88120", Label::Mrn);
+        has("see record #CH-550121.", "CH-550121", Label::Mrn);
+        has("EMR: 330298114.", "330298114", Label::Mrn);
+        has("MRN: UCSD-T2D-2022?", "UCSD-T2D-2022", Label::Mrn);
     }
 
     #[test]
@@ -555,6 +560,9 @@ mod tests {
         has("Medicaid number 550418832", "550418832", Label::HealthPlan);
         has("member id: WX8830192", "WX8830192", Label::HealthPlan);
         has("group number 7781-220-45", "7781-220-45", Label::HealthPlan);
+        has("ins: QR-118820.", "QR-118820", Label::HealthPlan);
+        has("insurance ID: XYZ448.", "XYZ448", Label::HealthPlan);
+        has("(Health Plan Number: HR-220941)", "HR-220941", Label::HealthPlan);
     }
 
     #[test]
