@@ -2,7 +2,7 @@
 //!
 //! Each detector runs one regex that finds candidates, then small pure
 //! functions judge the candidate's shape and the cue words around it:
-//! "call me at 467 3395" is a phone number, "take 5000 units" is not.
+//! "call me at 482 1177" is a phone number, "take 5000 units" is not.
 
 use super::{Detector, Document};
 use crate::context::{window_after, window_before};
@@ -170,6 +170,11 @@ fn judge_phone(g: &[Group], plus: bool, text: &str) -> Option<f32> {
     if plus {
         return (8..=15).contains(&d).then_some(PHONE_STRONG);
     }
+    // An international call prefix written out: 001-415-555-0132, 011 44 20 7946 0958.
+    let head = &text[g[0].start..g[0].end];
+    if n >= 3 && (head == "00" || head.starts_with("001") || head == "011") && (10..=15).contains(&d) {
+        return Some(PHONE_STRONG);
+    }
     // North American: (310) 555-1234, 555-123-4567, 555.123.4567, 1 555 123 4567.
     if (sizes == [3, 3, 4] && (g[0].paren || seps[0] != b'_')) || (sizes == [1, 3, 3, 4] && first_digit == b'1') {
         return Some(PHONE_STRONG);
@@ -177,7 +182,7 @@ fn judge_phone(g: &[Group], plus: bool, text: &str) -> Option<f32> {
     if sizes == [3, 4] && seps[0] == b'-' && !g[0].paren {
         return Some(PHONE_WEAK_MEDIUM); // 555-1234: a local number, or a code
     }
-    // A parenthesised area code: (37) 788-063, (71) 4233-6306.
+    // A parenthesised area code: (36) 455-912, (71) 4233-6306.
     if g[0].paren && n >= 2 && (2..=4).contains(&g[0].digits) && (7..=12).contains(&d) {
         return Some(PHONE_STRONG);
     }
@@ -190,14 +195,14 @@ fn judge_phone(g: &[Group], plus: bool, text: &str) -> Option<f32> {
             _ => None,
         };
     }
-    // A trunk prefix: 07700 063 966, 0490 75 40 81, 01.84.17.61.18.
+    // A trunk prefix: 07700 900 461, 0471 22 38 90, 01.42.68.53.00.
     if first_digit == b'0' && (9..=12).contains(&d) && sizes.iter().all(|&s| s >= 2) {
         return Some(PHONE_STRONG);
     }
     if !consistent {
         return (d <= 12).then_some(PHONE_WEAK);
     }
-    // Pairs: 60-56-85-91, 01 84 17 61 18.
+    // Pairs: 61-42-77-30, 01 84 17 61 18.
     if n >= 4 && sizes.iter().all(|&s| s == 2) {
         return Some(0.6);
     }
@@ -264,15 +269,18 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
     matches!(after, Some('/' | ':' | ',' | '.' | '-')) && after2.is_some_and(|c| c.is_ascii_digit())
 }
 
-/// The run `groups[i..j]` within `lo..hi` with the best phone shape (then the longest, then the first).
+/// The run `groups[i..j]` within `lo..hi` with the best phone shape.
 fn best_run(groups: &[Group], lo: usize, hi: usize, plus: bool, text: &str) -> Option<(usize, usize, f32)> {
     let mut best: Option<(usize, usize, f32)> = None;
     for i in lo..hi {
         for j in i + 1..=hi {
             let Some(shape) = judge_phone(&groups[i..j], plus && i == 0, text) else { continue };
+            // Any run that passes alone beats a weak one; among those, the longest wins:
+            // "21 377 514 9062" whole, not its "284 698 2548"; "2021 555-123-4567" → "555-123-4567".
+            let rank = |i: usize, j: usize, s: f32| (s >= PHONE_MEDIUM, j - i, s);
             let better = match best {
                 None => true,
-                Some((bi, bj, bs)) => shape > bs || (shape == bs && j - i > bj - bi),
+                Some((bi, bj, bs)) => rank(i, j, shape).partial_cmp(&rank(bi, bj, bs)) == Some(std::cmp::Ordering::Greater),
             };
             if better {
                 best = Some((i, j, shape));
@@ -554,29 +562,31 @@ mod tests {
         one("Reach her on +1 555 123 4567 anytime", "+1 555 123 4567", Label::Phone);
         one("Office: 555-123-4567 x123 (front desk)", "555-123-4567 x123", Label::Phone);
         one("Office: 555-123-4567 ext. 12", "555-123-4567 ext. 12", Label::Phone);
-        one("Desk: (898)666-3621x0135 please", "(898)666-3621x0135", Label::Phone);
+        one("Desk: (212)555-0147x012 please", "(212)555-0147x012", Label::Phone);
         one("Call 1-800-555-0199 for refills", "1-800-555-0199", Label::Phone);
+        one("from abroad dial 001-415-555-0132", "001-415-555-0132", Label::Phone);
     }
 
     #[test]
     fn international_phone_formats() {
         one("London office +44 20 7946 0958.", "+44 20 7946 0958", Label::Phone);
-        one("Stockholm: +46 (0)157 548 89", "+46 (0)157 548 89", Label::Phone);
-        one("Joignable au 01.84.17.61.18 le matin", "01.84.17.61.18", Label::Phone);
-        one("Mobile 07700 063 966", "07700 063 966", Label::Phone);
-        one("Ring 0490 75 40 81 tomorrow", "0490 75 40 81", Label::Phone);
-        one("Budapest (37) 788-063-Office", "(37) 788-063", Label::Phone);
+        one("Stockholm: +46 (0)152 331 07", "+46 (0)152 331 07", Label::Phone);
+        one("Joignable au 01.42.68.53.00 le matin", "01.42.68.53.00", Label::Phone);
+        one("Mobile 07700 900 461", "07700 900 461", Label::Phone);
+        one("Ring 0471 22 38 90 tomorrow", "0471 22 38 90", Label::Phone);
+        one("Budapest (36) 455-912-Office", "(36) 455-912", Label::Phone);
         one("seen in clinic (Phone: 555-123-4567).", "555-123-4567", Label::Phone);
         one("(fax 555-123-4567)", "555-123-4567", Label::Fax);
-        one("They are not answering at 60-56-85-91", "60-56-85-91", Label::Phone);
+        one("They are not answering at 61-42-77-30", "61-42-77-30", Label::Phone);
+        one("Phone: 21 377 514 9062 (home)", "21 377 514 9062", Label::Phone);
     }
 
     #[test]
     fn weak_shapes_need_a_cue() {
-        one("Can someone call me on 467 3395?", "467 3395", Label::Phone);
-        one("my number is 9472 7916", "9472 7916", Label::Phone);
-        assert!(phones("Batch 467 3395 was recalled").is_empty());
-        assert!(phones("Counts were 9472 7916 in the two arms").is_empty());
+        one("Can someone call me on 482 1177?", "482 1177", Label::Phone);
+        one("my number is 8831 2045", "8831 2045", Label::Phone);
+        assert!(phones("Batch 482 1177 was recalled").is_empty());
+        assert!(phones("Counts were 8831 2045 in the two arms").is_empty());
     }
 
     #[test]
@@ -631,8 +641,8 @@ mod tests {
     #[test]
     fn urls() {
         let det = UrlDetector;
-        let got = found(&det, "See https://ClickPhobia.com.br/ and www.example.org/portal?id=7.");
-        assert_eq!(got[0].0, "https://ClickPhobia.com.br/");
+        let got = found(&det, "See https://CarePortal.com.br/ and www.example.org/portal?id=7.");
+        assert_eq!(got[0].0, "https://CarePortal.com.br/");
         assert_eq!(got[1].0, "www.example.org/portal?id=7");
         let got = found(&det, "Results at mychart.example.com/patient/123, (see example.com).");
         assert_eq!(got[0].0, "mychart.example.com/patient/123");
@@ -645,9 +655,9 @@ mod tests {
     #[test]
     fn ip_addresses() {
         let det = IpDetector;
-        let text = "Login from 106.31.73.20 and 6e40:4041:c617:e898:c11:40d2:c669:2eb4, loopback ::1.";
+        let text = "Login from 203.0.113.57 and 2001:db8:85a3:0:0:8a2e:370:7334, loopback ::1.";
         let got: Vec<String> = found(&det, text).into_iter().map(|x| x.0).collect();
-        assert_eq!(got, vec!["106.31.73.20", "6e40:4041:c617:e898:c11:40d2:c669:2eb4"]);
+        assert_eq!(got, vec!["203.0.113.57", "2001:db8:85a3:0:0:8a2e:370:7334"]);
         let text = "Device at fe80::1ff:fe23:4567:890a reported";
         assert_eq!(found(&det, text)[0].0, "fe80::1ff:fe23:4567:890a");
     }
