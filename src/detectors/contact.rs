@@ -68,6 +68,19 @@ static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("unit regex")
 });
 
+/// Short numbers that are phone numbers by their cue alone: pagers ("pager 41234",
+/// "beeper #2-3344") and extensions ("ext. 4321", "x4321").
+static PAGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        \b (?: pager | beeper | pgr | bpr | ext\.? | extension ) \s* (?: \# | no\.? | number )? \s* :? \s*
+        (?P<num> \d{1,3}-?\d{2,4} ) \b
+        | (?-i: \s x (?P<x> \d{4,5} ) \b )
+        ",
+    )
+    .expect("pager regex")
+});
+
 /// Strength of a phone-number shape, before cues: the score it gets on its own.
 const PHONE_STRONG: f32 = 0.85;
 const PHONE_MEDIUM: f32 = 0.55;
@@ -191,7 +204,7 @@ fn judge_phone(g: &[Group], plus: bool, text: &str) -> Option<f32> {
         return match d {
             10 if first_digit != b'0' => Some(PHONE_MEDIUM),
             11 if first_digit == b'0' || first_digit == b'1' => Some(PHONE_WEAK_MEDIUM),
-            7 | 8 => Some(PHONE_WEAK),
+            7..=10 => Some(PHONE_WEAK), // 0123456789, 912345678, 12345678: only with a cue
             _ => None,
         };
     }
@@ -338,6 +351,12 @@ impl Detector for PhoneDetector {
                 self.emit(text, start, end, shape, out);
                 todo.push((lo, i));
                 todo.push((j, hi));
+            }
+        }
+        for c in PAGER.captures_iter(text) {
+            let Some(num) = c.name("num").or_else(|| c.name("x")) else { continue };
+            if num.as_str().bytes().filter(u8::is_ascii_digit).count() >= 4 && !glued(text, num.start(), num.end()) {
+                out.push(Span::new(num.start(), num.end(), Label::Phone, 0.8, Source::Pattern));
             }
         }
         Ok(())
@@ -585,8 +604,18 @@ mod tests {
     fn weak_shapes_need_a_cue() {
         one("Can someone call me on 482 1177?", "482 1177", Label::Phone);
         one("my number is 8831 2045", "8831 2045", Label::Phone);
+        one("mobile: 0612345678", "0612345678", Label::Phone);
+        assert!(phones("Lot 0612345678 expired").is_empty());
         assert!(phones("Batch 482 1177 was recalled").is_empty());
         assert!(phones("Counts were 8831 2045 in the two arms").is_empty());
+    }
+
+    #[test]
+    fn pagers_and_extensions() {
+        one("Paged Dr. Lee (pager 41234) at noon", "41234", Label::Phone);
+        one("beeper #2-3344", "2-3344", Label::Phone);
+        one("front desk ext. 4321", "4321", Label::Phone);
+        assert!(phones("extended release 500 mg, ext 12").is_empty());
     }
 
     #[test]

@@ -60,7 +60,7 @@ static CUES: LazyLock<Regex> = LazyLock::new(|| {
                       |specimen|sample|accession|enrollment|client|customer|user|badge|ref|reference|claim|order
                       |confirmation|ticket|transaction|prescription|rx|passport|tax|national)\.?\s*(?:id|number|no|code)\b
                    | (?:patient|pt|study|subject|employee|emp|case|claim|ref|reference|rx|order|ticket)\.?\s*\#
-                   | (?:identifier|id|ident|badge|passport|employee|case|accession)\b ) )
+                   | (?:identifier|id|ident|badge|passport|employee|case|accession|itin|tin|ein|taxpayer\s+id(?:entification)?)\b ) )
         | (?P<block> (?: phone | tel | telephone | fax | cell | mobile | call | dob | born | date | age | aged | weight
                    | wt | bp | pulse | hr | temp | dose | zip | zipcode | postal | room | bed | floor | suite | apt | ext )\b )
         )",
@@ -148,6 +148,10 @@ static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a dash-separated all-digit token reads as a date (2021-03-14, 03-14-2021).
 fn is_date_shape(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
+    let year = |p: &str| p.len() == 4 && p.parse::<u32>().is_ok_and(|y| (1900..=2099).contains(&y));
+    if parts.len() == 2 && year(parts[0]) && (year(parts[1]) || parts[1].len() == 2 && parts[1].bytes().all(|b| b.is_ascii_digit())) {
+        return true; // a span of years: 2019-2020, 2019-20
+    }
     if parts.len() != 3 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
         return false;
     }
@@ -258,6 +262,7 @@ static CHECKED: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<dea> \b [A-Z]{2} \d{7} \b )
         | (?P<vin> \b [A-HJ-NPR-Z0-9]{17} \b )
         | (?P<udi> \(01\) \d{14} (?: \( \d{2,4} \) [A-Za-z0-9\-]{1,20} )* )
+        | (?P<wallet> \b (?: bc1 [ac-hj-np-z02-9]{25,59} | [13] [a-km-zA-HJ-NP-Z1-9]{25,34} ) \b )   # bitcoin address
         ",
     )
     .expect("checked regex")
@@ -331,6 +336,13 @@ impl Detector for CheckedDetector {
                 out.push(Span::new(start, m.end(), Label::Vehicle, score, Source::Pattern));
             } else if c.name("udi").is_some() {
                 out.push(Span::new(start, m.end(), Label::Device, 0.95, Source::Pattern));
+            } else if c.name("wallet").is_some() {
+                // Legacy base58 addresses mix cases and digits; words and plain numbers do not.
+                let mixed = s.starts_with("bc1")
+                    || (s.bytes().any(|b| b.is_ascii_uppercase()) && s.bytes().any(|b| b.is_ascii_lowercase()) && s[1..].bytes().any(|b| b.is_ascii_digit()));
+                if mixed {
+                    out.push(Span::new(start, m.end(), Label::Id, 0.85, Source::Pattern));
+                }
             }
         }
         // NPI: ten digits starting 1 or 2 with a valid check (80840 prefix), stronger with a cue.
@@ -652,6 +664,14 @@ mod tests {
     }
 
     #[test]
+    fn wallets_and_tax_ids() {
+        has("sent to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 yesterday", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", Label::Id);
+        has("wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", Label::Id);
+        has("ITIN 912-78-4411 on the return", "912-78-4411", Label::Id);
+        none("111111111111111111111111111 and 3333333333333333333333333333");
+    }
+
+    #[test]
     fn codes_without_cue_or_medical_terms_stay() {
         none("COVID-19 positive, HbA1c 7.2, BP 120/80, pulse 88");
         none("Take 500 mg twice daily; heparin 5000 units");
@@ -659,6 +679,7 @@ mod tests {
         none("Admitted 2021-03-14; follow up 03/14/2021; year 2021");
         none("ID: 2021-03-14 visit"); // a date after an ID cue is still a date
         none("ID band 1000mg given");
+        none("chart notes from 2019-2020 reviewed");
     }
 
     #[test]
