@@ -180,6 +180,10 @@ fn judge_phone(g: &[Group], plus: bool, text: &str) -> Option<f32> {
     if !plus && sizes == [3, 2, 4] {
         return None;
     }
+    // ZIP+4: 02115-1234.
+    if sizes == [5, 4] && seps[0] == b'-' {
+        return None;
+    }
     if plus {
         return (8..=15).contains(&d).then_some(PHONE_STRONG);
     }
@@ -641,6 +645,7 @@ mod tests {
             "SSN 123-45-6789 on file",
             "MRN: 1234-5678 and MRN 98765-43210",
             "Cost was 1,250,000 dollars",
+            "Boston, MA 02115-1234 and 94110-2231",
             "Dose 2500000 units IV",
         ] {
             assert!(phones(text).is_empty(), "false phone in near-miss case {:?}", phones(text).len());

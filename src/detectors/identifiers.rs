@@ -163,12 +163,16 @@ fn is_date_shape(s: &str) -> bool {
 
 /// Whether a code-shaped token is plausible as an identifier once a cue names it:
 /// at least 4 digits, at least 5 when it is all digits, no date, not too long.
-fn plausible_code(s: &str) -> bool {
+/// `tight`: the cue stands right before the code ("badge #4417"), so four bare digits
+/// that are not a year will do.
+fn plausible_code(s: &str, tight: bool) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
     // Three digits will do next to two letters or more ("ABC123"), not alone.
     let enough = digits >= 4 || (digits == 3 && letters >= 2);
-    if s.len() > 30 || !enough || (letters == 0 && digits < 5) || is_date_shape(s) {
+    let year = s.len() == 4 && s.parse::<u32>().is_ok_and(|y| (1900..=2099).contains(&y));
+    let short_ok = tight && s.len() == 4 && digits == 4 && !year;
+    if s.len() > 30 || !enough || (letters == 0 && digits < 5 && !short_ok) || is_date_shape(s) {
         return false;
     }
     // "1000mg", "2500IU": a dose glued to its unit.
@@ -262,6 +266,7 @@ static CHECKED: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<dea> \b [A-Z]{2} \d{7} \b )
         | (?P<vin> \b [A-HJ-NPR-Z0-9]{17} \b )
         | (?P<udi> \(01\) \d{14} (?: \( \d{2,4} \) [A-Za-z0-9\-]{1,20} )* )
+        | (?P<mac> \b [0-9A-Fa-f]{2} (?: : [0-9A-Fa-f]{2} ){5} \b | \b [0-9A-Fa-f]{2} (?: - [0-9A-Fa-f]{2} ){5} \b )   # MAC address
         | (?P<wallet> \b (?: bc1 [ac-hj-np-z02-9]{25,59} | [13] [a-km-zA-HJ-NP-Z1-9]{25,34} ) \b )   # bitcoin address
         ",
     )
@@ -336,6 +341,11 @@ impl Detector for CheckedDetector {
                 out.push(Span::new(start, m.end(), Label::Vehicle, score, Source::Pattern));
             } else if c.name("udi").is_some() {
                 out.push(Span::new(start, m.end(), Label::Device, 0.95, Source::Pattern));
+            } else if c.name("mac").is_some() {
+                // Dashed pairs of plain digits could be anything; colons or hex letters make a MAC.
+                if s.contains(':') || s.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    out.push(Span::new(start, m.end(), Label::Device, 0.85, Source::Pattern));
+                }
             } else if c.name("wallet").is_some() {
                 // Legacy base58 addresses mix cases and digits; words and plain numbers do not.
                 let mixed = s.starts_with("bc1")
@@ -418,7 +428,14 @@ impl CueCodeDetector {
         let mut last: Option<(usize, Label)> = None;
         for m in CODE.find_iter(text) {
             let (start, end, s) = (m.start(), m.end(), m.as_str());
-            if !plausible_code(s) || glued_code(text, start, end) || UNIT_AFTER.is_match(&text[end..]) {
+            if glued_code(text, start, end) || UNIT_AFTER.is_match(&text[end..]) {
+                continue;
+            }
+            let tight = s.len() == 4 && {
+                let idx = cues.partition_point(|c| c.end <= start);
+                cues[..idx].last().is_some_and(|c| c.label.is_some() && text[c.end..start].trim_matches([' ', ':', '#']).is_empty())
+            };
+            if !plausible_code(s, tight) {
                 continue;
             }
             // The code may carry its own cue as a prefix: "MRN-11335577", "DL#F1628235".
@@ -642,6 +659,8 @@ mod tests {
         has("S/N: 4478812093", "4478812093", Label::Device);
         has("UDI (01)00884521062350(17)250301(10)LOT7741", "(01)00884521062350(17)250301(10)LOT7741", Label::Device);
         none("Model 3 device placed 2019");
+        has("Wi-Fi adapter 00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E", Label::Device);
+        none("pairs 12-34-56-78-90-12 listed");
     }
 
     #[test]
@@ -661,6 +680,8 @@ mod tests {
         has("Patient ID ABCD1234", "ABCD1234", Label::Id);
         has("case # JK-448812 reopened", "JK-448812", Label::Id);
         has("badge 99812", "99812", Label::Id);
+        has("badge #4417 at the desk", "4417", Label::Id);
+        none("badge issued 2019; the series had 4417 cases; ID 2019");
     }
 
     #[test]
