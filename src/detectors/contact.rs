@@ -12,6 +12,12 @@ use regex::Regex;
 use std::net::Ipv6Addr;
 use std::sync::LazyLock;
 
+/// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex
+/// engine give up its fast DFA on any non-ASCII text, and identifiers are ASCII.
+pub(super) fn fast_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
+    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)"))
+}
+
 /// The detectors of this module, ready to run.
 pub fn detectors() -> Vec<Box<dyn Detector>> {
     vec![Box::new(PhoneDetector), Box::new(EmailDetector), Box::new(UrlDetector), Box::new(IpDetector)]
@@ -25,7 +31,7 @@ pub fn detectors() -> Vec<Box<dyn Detector>> {
 /// of digits (any of them in parentheses), single separators between them,
 /// an optional extension. Deliberately loose; `judge_phone` decides.
 static PHONE_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?x)
         (?: \+ \ ? )?                          # international prefix: +1, +44
         \(? \d+ \)?                            # first group: 0490, (310), (0)
@@ -40,7 +46,7 @@ static PHONE_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
 /// candidate decides: a fax cue makes it FAX, an identifier cue (MRN, SSN,
 /// account, …) leaves it to the identifier detectors.
 static PHONE_CUES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
         (?P<fax> \b(?: fax | facsimile | telefax ) | \bf \s* : )
         | (?P<phone> \b(?: phone | telephone | tel | ph | call(?:ed|ing)? | cell(?:phone)? | mobile | mob
@@ -57,12 +63,12 @@ static PHONE_CUES: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words right after a number that say it is a phone number: "-Office", "(cell)".
 static PHONE_CUES_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s\-(,]{0,3}(?:office|mobile|cell|home|work|desk|phone|tel|fax)\b").expect("phone after-cue regex")
+    fast_regex(r"(?i)^[\s\-(,]{0,3}(?:office|mobile|cell|home|work|desk|phone|tel|fax)\b").expect("phone after-cue regex")
 });
 
 /// Units and words after a number that make it a measurement or an amount.
 static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?i)^\s?(?:%|mg|mcg|µg|g|kg|ml|l|dl|units?|iu|meq|mmol|mmhg|cm|mm|m|km|lbs?|oz|bpm|cells|copies|hours?|hrs?|days?|years?|dollars|usd|\$)\b",
     )
     .expect("unit regex")
@@ -71,7 +77,7 @@ static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// Short numbers that are phone numbers by their cue alone: pagers ("pager 41234",
 /// "beeper #2-3344") and extensions ("ext. 4321", "x4321").
 static PAGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
         \b (?: pager | beeper | pgr | bpr | ext\.? | extension ) \s* (?: \# | no\.? | number )? \s* :? \s*
         (?P<num> \d{1,3}-?\d{2,4} ) \b
@@ -146,7 +152,7 @@ fn phone_groups(cand: &str, base: usize) -> (Vec<Group>, Option<usize>) {
 
 /// An extension after the number, the whole rest of a candidate.
 static EXTENSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\ ?(?:x|ext\.?|extension)\ ?\d{1,6}$").expect("extension regex"));
+    LazyLock::new(|| fast_regex(r"(?i)^\ ?(?:x|ext\.?|extension)\ ?\d{1,6}$").expect("extension regex"));
 
 /// Whether the groups read as a calendar date (2021-03-14, 03.14.2021, 14-03-21).
 fn looks_like_date(g: &[Group], text: &str) -> bool {
@@ -373,7 +379,7 @@ impl Detector for PhoneDetector {
 
 /// local-part@domain.tld
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
         [a-z0-9] [a-z0-9._%+\-]*                              # local part
         @
@@ -417,7 +423,7 @@ impl Detector for EmailDetector {
 
 /// URLs with a scheme, with `www.`, or bare domains under a common top-level domain.
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r#"(?ix)
         \b (?:
             (?: https? | ftp ) :// [^\s<>"'`]+                   # with a scheme
@@ -489,7 +495,7 @@ impl Detector for UrlDetector {
 
 /// A dotted quad, or a run of hex groups and colons that may be an IPv6 address.
 static IP_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
           (?P<v4> \b \d{1,3} (?: \. \d{1,3} ){3} \b )
         | (?P<v6> (?: [0-9a-f]{1,4} | : ) (?: : [0-9a-f]{0,4} ){2,7} (?: \d{1,3} (?: \. \d{1,3} ){3} )? )
@@ -500,7 +506,7 @@ static IP_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Cue words that make a dotted quad a version number instead.
 static VERSION_CUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:version|ver|v|release|build|firmware|software|update)\.?\s*$").expect("version regex"));
+    LazyLock::new(|| fast_regex(r"(?i)\b(?:version|ver|v|release|build|firmware|software|update)\.?\s*$").expect("version regex"));
 
 /// Whether each of four dotted parts is an octet 0–255 written without leading zeros.
 fn ipv4_valid(s: &str) -> bool {

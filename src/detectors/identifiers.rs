@@ -12,6 +12,7 @@
 //!   "500 mg", "120/80", "2021", "COVID-19" and "HbA1c" are never hit.
 
 use super::checksum::{card_valid, dea_valid, iban_valid, npi_valid, ssn_structure_valid, vin_shape, vin_valid};
+use super::contact::fast_regex;
 use super::{Detector, Document};
 use crate::context::window_before;
 use crate::error::Result;
@@ -32,7 +33,7 @@ pub fn detectors() -> Vec<Box<dyn Detector>> {
 /// same position, so "license plate" is a vehicle cue and not a licence cue.
 /// `block` holds words after which a number is something else (a date, a phone).
 static CUES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
         \b(?:
           (?P<ssn> (?: ssn | social\s+security (?:\s+(?:number|no|card))? | soc\.?\s?sec | ss\s?no )\b | ss\# )
@@ -93,19 +94,38 @@ struct Cue {
     label: Option<Label>,
 }
 
+/// Every cue in `text`, in order. The DFA finds them; the (slower) capture
+/// engine runs only on each short match to tell which label it stands for.
 fn find_cues(text: &str) -> Vec<Cue> {
-    CUES.captures_iter(text)
-        .map(|c| {
-            let m = c.get(0).expect("group 0");
-            Cue { start: m.start(), end: m.end(), label: cue_label(&c) }
+    CUES.find_iter(text)
+        .map(|m| {
+            let label = CUES.captures(m.as_str()).and_then(|c| cue_label(&c));
+            Cue { start: m.start(), end: m.end(), label }
         })
         .collect()
+}
+
+/// Cues found on first use: most documents hold no candidate at all.
+struct LazyCues<'t> {
+    text: &'t str,
+    cues: Option<Vec<Cue>>,
+}
+
+impl<'t> LazyCues<'t> {
+    fn new(text: &'t str) -> Self {
+        LazyCues { text, cues: None }
+    }
+
+    fn get(&mut self) -> &[Cue] {
+        let text = self.text;
+        self.cues.get_or_insert_with(|| find_cues(text))
+    }
 }
 
 /// What may stand between a cue and its value: punctuation and a few small
 /// words ("MRN: #", "policy number is", "insurance ID of the patient is").
 static GAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
         ^ [\s:\#\-=.(),']*
         (?: (?: number | num | no | nr | id | code | is | was | of | the | a | his | her | my | their | our | your | s
@@ -141,7 +161,7 @@ fn labelled_cue_near(text: &str, cues: &[Cue], start: usize, max_chars: usize, l
 
 /// Units that turn a number into a measurement: "1000mg", "5000 units".
 static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s?(?:%|mg|mcg|g|kg|ml|l|dl|units?|iu|meq|mmol|mmhg|cm|mm|lbs?|oz|bpm|hours?|hrs?|days?|weeks?|years?)\b")
+    fast_regex(r"(?i)^\s?(?:%|mg|mcg|g|kg|ml|l|dl|units?|iu|meq|mmol|mmhg|cm|mm|lbs?|oz|bpm|hours?|hrs?|days?|weeks?|years?)\b")
         .expect("unit regex")
 });
 
@@ -186,12 +206,12 @@ fn plausible_code(s: &str, tight: bool) -> bool {
 
 /// 123-45-6789, 123 45 6789, 123456789.
 static SSN_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<area>\d{3})(?P<s1>[\- ]?)(?P<group>\d{2})(?P<s2>[\- ]?)(?P<serial>\d{4})\b").expect("ssn regex")
+    fast_regex(r"\b(?P<area>\d{3})(?P<s1>[\- ]?)(?P<group>\d{2})(?P<s2>[\- ]?)(?P<serial>\d{4})\b").expect("ssn regex")
 });
 
 /// "last 4 of SSN 6789", "SSN ending in 6789", "last four digits of her social security number are 6789".
 static SSN_LAST_FOUR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
         (?: last\s+(?:4|four)(?:\s+digits)?\s+(?:of\s+)?(?:(?:his|her|my|the|their|patient'?s)\s+)?
               (?: ssn | social(?:\s+security)?(?:\s+(?:number|no|\#))? | ss\# )
@@ -211,13 +231,14 @@ impl Detector for SsnDetector {
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
         let text = doc.text;
-        let cues = find_cues(text);
+        let mut lazy = LazyCues::new(text);
         for c in SSN_SHAPE.captures_iter(text) {
             let m = c.get(0).expect("group 0");
             let (s1, s2) = (&c["s1"], &c["s2"]);
             if s1 != s2 || glued(text, m.start(), m.end()) {
                 continue;
             }
+            let cues = lazy.get();
             let cued = matches!(cue_for(text, &cues, m.start()), Some((Label::Ssn, _)))
                 || labelled_cue_near(text, &cues, m.start(), 30, &[Label::Ssn]);
             let structural = ssn_structure_valid(&c["area"], &c["group"], &c["serial"]);
@@ -257,7 +278,7 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
 
 /// Candidates whose shape carries its own check, one alternative per kind.
 static CHECKED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?x)
           (?P<card> \b \d{4} (?: [\ \-] \d{4} ){2} [\ \-] \d{1,7} \b      # 4111 1111 1111 1111
                   | \b \d{4} [\ \-] \d{6} [\ \-] \d{4,5} \b                # Amex / Diners 4-6-5
@@ -296,8 +317,8 @@ impl Detector for CheckedDetector {
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
         let text = doc.text;
-        let cues = find_cues(text);
-        let cued = |start: usize, labels: &[Label]| labelled_cue_near(text, &cues, start, 40, labels);
+        let mut lazy = LazyCues::new(text);
+        let mut cued = |start: usize, labels: &[Label]| labelled_cue_near(text, lazy.get(), start, 40, labels);
         for c in CHECKED.captures_iter(text) {
             let m = c.get(0).expect("group 0");
             let (start, s) = (m.start(), m.as_str());
@@ -369,10 +390,10 @@ impl Detector for CheckedDetector {
 
 /// Card words the general cue list leaves out: "cc 5038…", "Visa ending 4111…".
 static CARD_CUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:cc|visa|mastercard|master\s+card|amex|discover|maestro|jcb)\b").expect("card cue regex"));
+    LazyLock::new(|| fast_regex(r"(?i)\b(?:cc|visa|mastercard|master\s+card|amex|discover|maestro|jcb)\b").expect("card cue regex"));
 
 /// Ten digits that may be an NPI.
-static NPI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[12]\d{9}\b").expect("npi regex"));
+static NPI: LazyLock<Regex> = LazyLock::new(|| fast_regex(r"\b[12]\d{9}\b").expect("npi regex"));
 
 // ---------------------------------------------------------------------------
 // Codes named by a cue
@@ -382,7 +403,7 @@ static NPI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[12]\d{9}\b").expe
 /// and dash-separated parts. "998877", "ST-998877", "12345-JS", "ABCD1234",
 /// "112-45-789", "F1234567", "MRN-20481632".
 static CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?x)
         \b
         (?: [A-Za-z]{1,8} [\-\#]? ){0,2} # letter prefix: ST-, UCSF-, H, MRN#, UCLA-T
@@ -396,7 +417,7 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Licence plates after a plate cue: "plate 7ABC123", "license plate: ABC 1234".
 static PLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?x)
         (?i: \b (?: licen[cs]e\s+plate | plate | tag ) (?: \s+ (?: number | no\.? | \# ) )? )
         [\s:\#]* (?i: (?: is | was | reads ) \s+ )?
@@ -408,7 +429,7 @@ static PLATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// File names that hold images or recordings: "IMG_2043.jpg", "face_scan_001.png", "voice_0042.wav".
 static MEDIA_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    fast_regex(
         r"(?ix)
         \b [a-z0-9] [\w\-]* \. (?P<ext> jpe?g | png | gif | bmp | tiff? | heic | webp | dcm | raw | wav | mp3 | m4a | mp4 | mov | avi | bin | dat | tmpl )
         \b",
@@ -418,19 +439,21 @@ static MEDIA_FILE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words in a media file name that say it shows a face.
 static FACE_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)face|photo|portrait|headshot|selfie|img|pic|mugshot|id_?card").expect("face regex"));
+    LazyLock::new(|| fast_regex(r"(?i)face|photo|portrait|headshot|selfie|img|pic|mugshot|id_?card").expect("face regex"));
 
 struct CueCodeDetector;
 
 impl CueCodeDetector {
-    fn codes(&self, text: &str, cues: &[Cue], out: &mut Vec<Span>) {
+    fn codes(&self, text: &str, lazy: &mut LazyCues<'_>, out: &mut Vec<Span>) {
         // The last span emitted, so that lists ("MRNs 1234567, 2345678 and 3456789") share a cue.
         let mut last: Option<(usize, Label)> = None;
         for m in CODE.find_iter(text) {
             let (start, end, s) = (m.start(), m.end(), m.as_str());
-            if glued_code(text, start, end) || UNIT_AFTER.is_match(&text[end..]) {
+            // Cheap checks first; the most lenient reading of the shape before any cue is looked up.
+            if !plausible_code(s, true) || glued_code(text, start, end) || UNIT_AFTER.is_match(&text[end..]) {
                 continue;
             }
+            let cues = lazy.get();
             let tight = s.len() == 4 && {
                 let idx = cues.partition_point(|c| c.end <= start);
                 cues[..idx].last().is_some_and(|c| c.label.is_some() && text[c.end..start].trim_matches([' ', ':', '#']).is_empty())
@@ -478,9 +501,10 @@ impl CueCodeDetector {
         }
     }
 
-    fn media(&self, text: &str, cues: &[Cue], out: &mut Vec<Span>) {
+    fn media(&self, text: &str, lazy: &mut LazyCues<'_>, out: &mut Vec<Span>) {
         for c in MEDIA_FILE.captures_iter(text) {
             let m = c.get(0).expect("group 0");
+            let cues = lazy.get();
             let audio = matches!(c["ext"].to_ascii_lowercase().as_str(), "wav" | "mp3" | "m4a" | "bin" | "dat" | "tmpl");
             let (label, score) = if labelled_cue_near(text, cues, m.start(), 40, &[Label::Biometric]) {
                 (Label::Biometric, 0.9)
@@ -520,10 +544,10 @@ impl Detector for CueCodeDetector {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return Ok(()); // every identifier here holds a digit
         }
-        let cues = find_cues(text);
-        self.codes(text, &cues, out);
+        let mut cues = LazyCues::new(text);
+        self.codes(text, &mut cues, out);
         self.plates(text, out);
-        self.media(text, &cues, out);
+        self.media(text, &mut cues, out);
         Ok(())
     }
 }
