@@ -47,7 +47,7 @@ static CUES: LazyLock<Regex> = LazyLock::new(|| {
                    | beneficiary(?:\s+(?:id|number|no))? | group\s+(?:id|number|no) | hmo(?:\s+id)? | ppo | hicn | mbi
                    | payer\s+id | coverage\s+id )\b )
         | (?P<account> (?: account(?:\s+(?:number|no))? | acct | (?:credit|debit|bank)\s+card(?:\s+(?:number|no))?
-                   | card(?:\s+(?:number|no))? | routing(?:\s+(?:number|no))? | aba | iban | swift | bank\s+account )\b | a/c\b )
+                   | card(?:\s+(?:number|no))? | routing(?:\s+(?:number|no))? | aba | iban | swift | bank\s+account | fin | har | billing\s+(?:number|no|id) )\b | a/c\b )
         | (?P<license> (?: (?:driver'?s?|driving)\s+licen[cs]e(?:\s+(?:number|no))? | licen[cs]e(?:\s+(?:number|no))?
                    | lic | dl | npi | dea(?:\s+(?:number|no))? | certificate(?:\s+(?:number|no))? | cert
                    | registration\s+(?:number|no) )\b )
@@ -59,9 +59,8 @@ static CUES: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<photo> (?: photo(?:graph)?s? | picture | image(?:\s+file)? | headshot | selfie | portrait | mugshot )\b )
         | (?P<id> (?: (?:patient|pt|study|subject|participant|employee|emp|staff|student|visit|encounter|case|trial|site
                       |specimen|sample|accession|enrollment|client|customer|user|badge|ref|reference|claim|order
-                      |confirmation|ticket|transaction|prescription|rx|passport|tax|national)\.?\s*(?:id|number|no|code)\b
-                   | (?:patient|pt|study|subject|employee|emp|case|claim|ref|reference|rx|order|ticket)\.?\s*\#
-                   | (?:identifier|id|ident|badge|passport|employee|case|accession|itin|tin|ein|taxpayer\s+id(?:entification)?)\b ) )
+                      |confirmation|ticket|transaction|prescription|rx|passport|tax|national)\.?\s*(?:(?:id|number|no|code)\b|\#)
+                   | (?:identifier|id|ident|badge|passport|employee|case|accession|itin|tin|ein|csn|taxpayer\s+id(?:entification)?)\b ) )
         | (?P<block> (?: phone | tel | telephone | fax | cell | mobile | call | dob | born | date | age | aged | weight
                    | wt | bp | pulse | hr | temp | dose | zip | zipcode | postal | room | bed | floor | suite | apt | ext )\b )
         )",
@@ -405,11 +404,12 @@ static NPI: LazyLock<Regex> = LazyLock::new(|| fast_regex(r"\b[12]\d{9}\b").expe
 static CODE: LazyLock<Regex> = LazyLock::new(|| {
     fast_regex(
         r"(?x)
-        \b
-        (?: [A-Za-z]{1,8} [\-\#]? ){0,2} # letter prefix: ST-, UCSF-, H, MRN#, UCLA-T
-        \d [A-Za-z0-9]*                  # from the first digit on
-        (?: - [A-Za-z0-9]+ )*            # dash-separated parts
-        \b
+        \b (?:
+            \d (?: \ \d ){4,}               # digits read out one by one: 4 4 8 3 9 2
+          | (?: [A-Za-z]{1,8} [\-\#]? ){0,2} # letter prefix: ST-, UCSF-, H, MRN#, UCLA-T
+            \d [A-Za-z0-9]*                  # from the first digit on
+            (?: - [A-Za-z0-9]+ )*            # dash-separated parts
+        ) \b
         ",
     )
     .expect("code regex")
@@ -609,6 +609,7 @@ mod tests {
         has("Med rec #: 310-72-554", "310-72-554", Label::Mrn);
         has("chart MRN-40417721 reviewed", "MRN-40417721", Label::Mrn);
         has("noted. mrn#KT55120.", "KT55120", Label::Mrn);
+        has("his mrn is 5 5 1 2 0 8 .", "5 5 1 2 0 8", Label::Mrn);
         has("MRNs 4431907, 5520114 and 6609112", "6609112", Label::Mrn);
         has("with the id number MRN: NWH-88120", "NWH-88120", Label::Mrn);
         has("see record #CH-550121.", "CH-550121", Label::Mrn);
@@ -638,6 +639,7 @@ mod tests {
         has("IBAN DE89 3704 0044 0532 0130 00 and more", "DE89 3704 0044 0532 0130 00", Label::Account);
         has("(Acct#: TRB-770021)", "TRB-770021", Label::Account);
         has("routing number 021000021", "021000021", Label::Account);
+        has("FIN 00388172650", "00388172650", Label::Account);
     }
 
     #[test]
@@ -705,6 +707,8 @@ mod tests {
         has("case # JK-448812 reopened", "JK-448812", Label::Id);
         has("badge 99812", "99812", Label::Id);
         has("badge #4417 at the desk", "4417", Label::Id);
+        has("encounter #: 7730012", "7730012", Label::Id);
+        has("CSN: 220038471", "220038471", Label::Id);
         none("badge issued 2019; the series had 4417 cases; ID 2019");
     }
 
