@@ -137,7 +137,8 @@ mod names {
         let capital = match t.case {
             Case::Title => true,
             Case::Upper => case == DocCase::Upper || t.text.chars().count() >= 2,
-            Case::Initial => return Some(Kind::Initial),
+            // The pronoun "I" is no initial.
+            Case::Initial => return (t.key != "i").then_some(Kind::Initial),
             Case::Lower | Case::Other => false,
         };
         if !capital || lex.is_stopword(&t.key) {
@@ -146,7 +147,11 @@ mod names {
         let f = lex.word(t.base_key());
         let in_first = f & (W_FIRST | W_FIRST_RARE) != 0;
         let in_last = f & (W_LAST | W_LAST_RARE) != 0;
-        let wordish = f & (W_ENGLISH | W_DRUG | W_EPONYM | W_CLINICAL | W_CALENDAR) != 0 || lex.place_is_region(t.base_key());
+        // Many eponyms are common names (Marie of Charcot-Marie-Tooth, Kelly, Adams): an eponym
+        // counts as a word only where it reads as one, possessive ("Parkinson's"); "X disease"
+        // and "X's sign" are caught by `eponym_after` whatever the lists say.
+        let eponym = f & W_EPONYM != 0 && t.possessive();
+        let wordish = eponym || f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0 || lex.place_is_region(t.base_key());
         if in_first || in_last {
             if wordish {
                 return Some(Kind::Weak { first: in_first, last: in_last });
@@ -217,6 +222,17 @@ mod names {
         (0, false)
     }
 
+    /// Whether the run ending at token `last` names a company: "Miller Ltd", "Barnett and Sons".
+    fn company_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
+        const SUFFIXES: &[&str] = &["ltd", "inc", "llc", "plc", "corp", "corporation", "group", "gmbh", "co", "company", "associates", "partners", "holdings"];
+        let follows = |k: usize| toks.get(k).filter(|n| !text[toks[k - 1].end..n.start].contains('\n'));
+        match follows(last + 1) {
+            Some(n) if SUFFIXES.contains(&n.key.as_str()) => true,
+            Some(n) if matches!(n.key.as_str(), "and" | "&") => follows(last + 2).is_some_and(|m| m.key == "sons"),
+            _ => false,
+        }
+    }
+
     fn eponym_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
         let t = &toks[last];
         let Some(n) = toks.get(last + 1) else { return false };
@@ -268,7 +284,8 @@ mod names {
             let (cue, clinician) = cue_before(toks, text, i);
             let next = j + 1;
             if let Some((s, e, score)) = score_run(lex, text, toks, &items, cue, case) {
-                if !eponym_after(toks, text, items.last().map_or(i, |it| it.tok)) {
+                let last = items.last().map_or(i, |it| it.tok);
+                if !eponym_after(toks, text, last) && !company_after(toks, text, last) {
                     let mut span = Span::new(s, e, Label::Name, score, if cue == 2 { Source::Rule } else { Source::Dictionary });
                     if clinician {
                         span = span.with_subtype(Subtype::Clinician);
@@ -394,8 +411,21 @@ mod names {
                     }
                 }
                 (Kind::Weak { .. }, false) => {
-                    if cue == 1 && lex.word(toks[items[0].tok].base_key()) & W_ENGLISH == 0 {
+                    let t = &toks[items[0].tok];
+                    let f = lex.word(t.base_key());
+                    // "John", "Frank", "Reed" are English words too, but capitalised in the
+                    // middle of a sentence of mixed-case text they are names far more often.
+                    let name_in_prose = f & W_FIRST != 0
+                        && f & (W_DRUG | W_CLINICAL | W_CALENDAR) == 0
+                        && !(f & W_EPONYM != 0 && t.possessive())
+                        && !lex.place_is_region(t.base_key())
+                        && t.case == Case::Title
+                        && case == DocCase::Mixed
+                        && !sentence_start;
+                    if cue == 1 && f & W_ENGLISH == 0 {
                         0.6
+                    } else if name_in_prose {
+                        0.55
                     } else {
                         0.1
                     }
@@ -420,11 +450,27 @@ mod names {
         (score > 0.0).then_some((start, end, score))
     }
 
-    /// Lower-case text (ASR transcripts): names only after a strong cue.
+    /// A common first name followed by a surname, neither of them a word ("patricia
+    /// desrosiers"): a name even in lower-case text with no cue.
+    fn full_name_pair(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
+        let Some(n) = toks.get(i + 1) else { return false };
+        let word = |f: u16| f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) != 0;
+        let (f, g) = (lex.word(toks[i].base_key()), lex.word(n.base_key()));
+        f & W_FIRST != 0
+            && !word(f)
+            && g & (W_LAST | W_LAST_RARE) != 0
+            && !word(g)
+            && !toks[i].possessive()
+            && text[toks[i].end..n.start] == *" "
+            && !lex.is_stopword(&toks[i].key)
+            && !lex.is_stopword(&n.key)
+    }
+
+    /// Lower-case text (ASR transcripts): names after a strong cue, or a first name and surname together.
     fn find_lower(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>) {
-        for i in 1..toks.len() {
+        for i in 0..toks.len() {
             let (cue, clinician) = cue_before(toks, text, i);
-            if cue != 1 && cue != 2 {
+            if cue != 1 && cue != 2 && !full_name_pair(lex, text, toks, i) {
                 continue;
             }
             let t = &toks[i];
@@ -432,6 +478,7 @@ mod names {
             let named = f & (W_FIRST | W_LAST | W_FIRST_RARE | W_LAST_RARE) != 0;
             let wordish = f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0;
             let ok = if cue == 2 { named || !wordish && t.text.chars().all(char::is_alphabetic) } else { f & (W_FIRST | W_LAST) != 0 && !wordish };
+            let ok = ok || cue == 0 && full_name_pair(lex, text, toks, i);
             if !ok || lex.is_stopword(&t.key) {
                 continue;
             }
