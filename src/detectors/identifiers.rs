@@ -737,3 +737,34 @@ mod tests {
         none("(ID pending) phone 5550001");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text, with digits, separators, cue words and multi-byte letters mixed in:
+        /// no panic, and every span of every pattern detector in this file and in
+        /// `contact` lies on character boundaries, non-empty, inside the text.
+        #[test]
+        fn spans_stay_on_char_boundaries(parts in proptest::collection::vec(
+            prop_oneof![
+                "[0-9]{1,12}", "[ .\\-()+:#/@x]{1,2}", "[a-zA-Z]{1,6}", "[éü№：ß€]{1,2}",
+                Just("MRN ".to_string()), Just("fax ".to_string()), Just("SSN: ".to_string()),
+                Just("card ".to_string()), Just("http://".to_string()), Just("::".to_string()),
+            ], 0..24)) {
+            let text: String = parts.concat();
+            let mut all = super::detectors();
+            all.extend(super::super::contact::detectors());
+            for d in &all {
+                let mut out = Vec::new();
+                d.detect(&super::Document::new(&text), &mut out).unwrap();
+                for s in &out {
+                    prop_assert!(s.start < s.end && s.end <= text.len());
+                    prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+                    prop_assert!((0.0..=1.0).contains(&s.score));
+                }
+            }
+        }
+    }
+}
