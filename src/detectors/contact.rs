@@ -266,8 +266,12 @@ fn phone_cue(text: &str, start: usize, end: usize) -> PhoneCue {
         }
     }
     let after_cue = PHONE_CUES_AFTER.find(window_after(text, end, 14));
-    // "555-1234 Fax: 555-1235": a cue with a colon names the next number, not this one.
-    let names_next = after_cue.is_some_and(|c| text[end + c.end()..].trim_start().starts_with(':'));
+    // "555-1234 Fax: 555-1235", "555-1234 (fax 555-1235)": a cue followed by a colon
+    // or a number names the next number, not this one.
+    let names_next = after_cue.is_some_and(|c| {
+        let rest = text[end + c.end()..].trim_start_matches([' ', '#', '.']);
+        rest.starts_with([':', '+', '(']) || rest.starts_with(|ch: char| ch.is_ascii_digit())
+    });
     if cue != PhoneCue::Fax && after_cue.is_some() && !names_next {
         let after = window_after(text, end, 14).to_ascii_lowercase();
         cue = if after.trim_start_matches([' ', '-', '(', ',']).starts_with("fax") { PhoneCue::Fax } else { PhoneCue::Phone };
@@ -381,10 +385,10 @@ impl Detector for PhoneDetector {
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     fast_regex(
         r"(?ix)
-        [a-z0-9] [a-z0-9._%+\-]*                              # local part
+        [\p{L}\p{N}] [\p{L}\p{N}._%+\-]*                      # local part (internationalised too: zoë@…)
         @
-        [a-z0-9] (?: [a-z0-9\-]* [a-z0-9] )?                 # first domain label
-        (?: \. [a-z0-9] (?: [a-z0-9\-]* [a-z0-9] )? )*       # more labels
+        [\p{L}\p{N}] (?: [\p{L}\p{N}\-]* [\p{L}\p{N}] )?       # first domain label
+        (?: \. [\p{L}\p{N}] (?: [\p{L}\p{N}\-]* [\p{L}\p{N}] )? )*   # more labels
         \. [a-z]{2,24} \b                                     # top-level domain
         ",
     )
@@ -636,6 +640,9 @@ mod tests {
         assert_eq!(got[1], ("212-555-0101".to_string(), Label::Fax));
         one("F: (415) 555-0142", "(415) 555-0142", Label::Fax);
         one("Facsimile 415.555.0142", "415.555.0142", Label::Fax);
+        let got = phones("or call the clinic at 415-555-0100 (fax 415-555-0101).");
+        assert_eq!(got, vec![("415-555-0100".to_string(), Label::Phone), ("415-555-0101".to_string(), Label::Fax)]);
+        one("Paris 01 42 68 53 00-Fax", "01 42 68 53 00", Label::Fax);
     }
 
     #[test]
@@ -676,6 +683,8 @@ mod tests {
             ]
         );
         assert!(found(&det, "Ratio 3@4 and @handle and user@localhost").is_empty());
+        let text = "Zoë’s email: zoë.ünal@exämple.de.";
+        assert_eq!(found(&det, text), vec![("zoë.ünal@exämple.de".to_string(), Label::Email)]);
     }
 
     #[test]
