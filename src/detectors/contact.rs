@@ -75,9 +75,10 @@ static PHONE_CUES: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)
         (?P<fax> \b(?: fax | facsimile | telefax ) | \bf \s* : )
         | (?P<phone> \b(?: phone | telephone | tel | ph | call(?:ed|ing)? | cell(?:phone)? | mobile | mob
-            | number | no | reach(?:ed)? | contact | text | txt | pager | beeper | desk | office | home | work
+            | reach(?:ed)? | contact | text | txt | pager | beeper | desk | office | home | work
             | landline | dial | whatsapp | hotline | messages? | answering | registered | extension | ext )\b
-            | \bp \s* : | \#\s*$ )
+            | \bp \s* : )
+        | (?P<generic> \b(?: number | no | num )\b | \# )   # says what the previous cue word counts
         | (?P<other> \b(?: mrn | medical\ record | record | chart | ssn | social\ security | ss\# | account | acct
             | card | policy | member | subscriber | insurance | plan | medicare | medicaid | id | license | licence
             | npi | dea | serial | claim | case | iban | routing | ref | reference | badge | employee | dl )\b )
@@ -274,14 +275,33 @@ enum PhoneCue {
 fn phone_cue(text: &str, start: usize, end: usize) -> PhoneCue {
     let before = window_before(text, start, 30);
     let mut cue = PhoneCue::None;
-    if let Some(c) = PHONE_CUES.captures_iter(before).last() {
-        cue = if c.name("fax").is_some() {
+    let kind = |c: &regex::Captures<'_>| {
+        if c.name("fax").is_some() {
             PhoneCue::Fax
         } else if c.name("phone").is_some() {
             PhoneCue::Phone
-        } else {
+        } else if c.name("other").is_some() {
             PhoneCue::Other
-        };
+        } else {
+            PhoneCue::None // "number", "no", "#": generic
+        }
+    };
+    let found: Vec<regex::Captures<'_>> = PHONE_CUES.captures_iter(before).collect();
+    if let Some(last) = found.last() {
+        cue = kind(last);
+        // "number", "#" take the kind of the cue word right before them ("policy number",
+        // "fax #", "phone number"); alone they mean a phone number ("my number is …").
+        if cue == PhoneCue::None {
+            let prev = found.len().checked_sub(2).map(|i| &found[i]);
+            let joined = |p: &regex::Captures<'_>| {
+                let (a, b) = (p.get(0).map_or(0, |m| m.end()), last.get(0).map_or(0, |m| m.start()));
+                a <= b && before[a..b].trim_matches([' ', '.', ':']).is_empty()
+            };
+            cue = match prev {
+                Some(p) if joined(p) && kind(p) != PhoneCue::None => kind(p),
+                _ => PhoneCue::Phone,
+            };
+        }
     } else {
         // "at", "on", "to" only right before the number: "call me at (555)…", "reach her on 0490…".
         let near = window_before(text, start, 6).to_ascii_lowercase();
@@ -651,6 +671,7 @@ mod tests {
     fn weak_shapes_need_a_cue() {
         one("Can someone call me on 482 1177?", "482 1177", Label::Phone);
         one("my number is 8831 2045", "8831 2045", Label::Phone);
+        one("Fax # 8831 2045", "8831 2045", Label::Fax);
         one("mobile: 0612345678", "0612345678", Label::Phone);
         assert!(phones("Lot 0612345678 expired").is_empty());
         assert!(phones("Batch 482 1177 was recalled").is_empty());
@@ -690,6 +711,7 @@ mod tests {
             "Platelets 250000 and WBC 12000",
             "SSN 123-45-6789 on file",
             "MRN: 1234-5678 and MRN 98765-43210",
+            "Policy No. 1234 5678 and account number 4455 6677",
             "Cost was 1,250,000 dollars",
             "Boston, MA 02115-1234 and 94110-2231",
             "Dose 2500000 units IV",

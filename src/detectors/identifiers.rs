@@ -338,7 +338,6 @@ impl Detector for CheckedDetector {
                     continue; // 12 digits pass Luhn one time in ten: a cue must say "card"
                 };
                 out.push(Span::new(start, m.end(), Label::Account, score, Source::Pattern));
-                // A 10-digit NPI is no card (too short), so nothing else to try here.
             } else if c.name("iban").is_some() {
                 if let Some(len) = iban_prefix(s) {
                     out.push(Span::new(start, start + len, Label::Account, 0.95, Source::Pattern));
