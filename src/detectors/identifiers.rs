@@ -239,8 +239,8 @@ impl Detector for SsnDetector {
                 continue;
             }
             let cues = lazy.get();
-            let cued = matches!(cue_for(text, &cues, m.start()), Some((Label::Ssn, _)))
-                || labelled_cue_near(text, &cues, m.start(), 30, &[Label::Ssn]);
+            let cued = matches!(cue_for(text, cues, m.start()), Some((Label::Ssn, _)))
+                || labelled_cue_near(text, cues, m.start(), 30, &[Label::Ssn]);
             let structural = ssn_structure_valid(&c["area"], &c["group"], &c["serial"]);
             let score = match (cued, s1) {
                 (true, _) => 0.95,
