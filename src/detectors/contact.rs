@@ -18,6 +18,31 @@ pub(super) fn fast_regex(pattern: &str) -> std::result::Result<Regex, regex::Err
     Regex::new(&pattern.replace(r"\b", r"(?-u:\b)"))
 }
 
+/// Marks every other occurrence of the values found in `out[first..]`: a number
+/// named once by its cue ("MRN 00482913") is just as identifying where it is
+/// repeated bare, or glued to a word. Values under 4 letters or digits are left
+/// alone (they recur by chance). Each copy keeps the label and score of its source.
+pub(super) fn echo_values(text: &str, out: &mut Vec<Span>, first: usize) {
+    if out.len() == first {
+        return;
+    }
+    let found: Vec<Span> = out[first..].to_vec();
+    let mut seen: Vec<&str> = Vec::new();
+    for span in found {
+        let value = &text[span.start..span.end];
+        if value.chars().filter(|c| c.is_alphanumeric()).count() < 4 || seen.contains(&value) {
+            continue;
+        }
+        seen.push(value);
+        for (at, _) in text.match_indices(value) {
+            let already = out[first..].iter().any(|s| s.start <= at && at + value.len() <= s.end);
+            if !already {
+                out.push(Span { start: at, end: at + value.len(), ..span });
+            }
+        }
+    }
+}
+
 /// The detectors of this module, ready to run.
 pub fn detectors() -> Vec<Box<dyn Detector>> {
     vec![Box::new(PhoneDetector), Box::new(EmailDetector), Box::new(UrlDetector), Box::new(IpDetector)]
@@ -50,9 +75,10 @@ static PHONE_CUES: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)
         (?P<fax> \b(?: fax | facsimile | telefax ) | \bf \s* : )
         | (?P<phone> \b(?: phone | telephone | tel | ph | call(?:ed|ing)? | cell(?:phone)? | mobile | mob
-            | number | no | reach(?:ed)? | contact | text | txt | pager | beeper | desk | office | home | work
+            | reach(?:ed)? | contact | text | txt | pager | beeper | desk | office | home | work
             | landline | dial | whatsapp | hotline | messages? | answering | registered | extension | ext )\b
-            | \bp \s* : | \#\s*$ )
+            | \bp \s* : )
+        | (?P<generic> \b(?: number | no | num )\b | \# )   # says what the previous cue word counts
         | (?P<other> \b(?: mrn | medical\ record | record | chart | ssn | social\ security | ss\# | account | acct
             | card | policy | member | subscriber | insurance | plan | medicare | medicaid | id | license | licence
             | npi | dea | serial | claim | case | iban | routing | ref | reference | badge | employee | dl )\b )
@@ -249,14 +275,33 @@ enum PhoneCue {
 fn phone_cue(text: &str, start: usize, end: usize) -> PhoneCue {
     let before = window_before(text, start, 30);
     let mut cue = PhoneCue::None;
-    if let Some(c) = PHONE_CUES.captures_iter(before).last() {
-        cue = if c.name("fax").is_some() {
+    let kind = |c: &regex::Captures<'_>| {
+        if c.name("fax").is_some() {
             PhoneCue::Fax
         } else if c.name("phone").is_some() {
             PhoneCue::Phone
-        } else {
+        } else if c.name("other").is_some() {
             PhoneCue::Other
-        };
+        } else {
+            PhoneCue::None // "number", "no", "#": generic
+        }
+    };
+    let found: Vec<regex::Captures<'_>> = PHONE_CUES.captures_iter(before).collect();
+    if let Some(last) = found.last() {
+        cue = kind(last);
+        // "number", "#" take the kind of the cue word right before them ("policy number",
+        // "fax #", "phone number"); alone they mean a phone number ("my number is …").
+        if cue == PhoneCue::None {
+            let prev = found.len().checked_sub(2).map(|i| &found[i]);
+            let joined = |p: &regex::Captures<'_>| {
+                let (a, b) = (p.get(0).map_or(0, |m| m.end()), last.get(0).map_or(0, |m| m.start()));
+                a <= b && before[a..b].trim_matches([' ', '.', ':']).is_empty()
+            };
+            cue = match prev {
+                Some(p) if joined(p) && kind(p) != PhoneCue::None => kind(p),
+                _ => PhoneCue::Phone,
+            };
+        }
     } else {
         // "at", "on", "to" only right before the number: "call me at (555)…", "reach her on 0490…".
         let near = window_before(text, start, 6).to_ascii_lowercase();
@@ -266,8 +311,12 @@ fn phone_cue(text: &str, start: usize, end: usize) -> PhoneCue {
         }
     }
     let after_cue = PHONE_CUES_AFTER.find(window_after(text, end, 14));
-    // "555-1234 Fax: 555-1235": a cue with a colon names the next number, not this one.
-    let names_next = after_cue.is_some_and(|c| text[end + c.end()..].trim_start().starts_with(':'));
+    // "555-1234 Fax: 555-1235", "555-1234 (fax 555-1235)": a cue followed by a colon
+    // or a number names the next number, not this one.
+    let names_next = after_cue.is_some_and(|c| {
+        let rest = text[end + c.end()..].trim_start_matches([' ', '#', '.']);
+        rest.starts_with([':', '+', '(']) || rest.starts_with(|ch: char| ch.is_ascii_digit())
+    });
     if cue != PhoneCue::Fax && after_cue.is_some() && !names_next {
         let after = window_after(text, end, 14).to_ascii_lowercase();
         cue = if after.trim_start_matches([' ', '-', '(', ',']).starts_with("fax") { PhoneCue::Fax } else { PhoneCue::Phone };
@@ -336,6 +385,7 @@ impl Detector for PhoneDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let first = out.len();
         let text = doc.text;
         for m in PHONE_CANDIDATE.find_iter(text) {
             let cand = m.as_str();
@@ -369,6 +419,7 @@ impl Detector for PhoneDetector {
                 out.push(Span::new(num.start(), num.end(), Label::Phone, 0.8, Source::Pattern));
             }
         }
+        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -381,10 +432,10 @@ impl Detector for PhoneDetector {
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     fast_regex(
         r"(?ix)
-        [a-z0-9] [a-z0-9._%+\-]*                              # local part
+        [\p{L}\p{N}] [\p{L}\p{N}._%+\-]*                      # local part (internationalised too: zoë@…)
         @
-        [a-z0-9] (?: [a-z0-9\-]* [a-z0-9] )?                 # first domain label
-        (?: \. [a-z0-9] (?: [a-z0-9\-]* [a-z0-9] )? )*       # more labels
+        [\p{L}\p{N}] (?: [\p{L}\p{N}\-]* [\p{L}\p{N}] )?       # first domain label
+        (?: \. [\p{L}\p{N}] (?: [\p{L}\p{N}\-]* [\p{L}\p{N}] )? )*   # more labels
         \. [a-z]{2,24} \b                                     # top-level domain
         ",
     )
@@ -410,9 +461,11 @@ impl Detector for EmailDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let first = out.len();
         for (s, e) in find_emails(doc.text) {
             out.push(Span::new(s, e, Label::Email, 0.97, Source::Pattern));
         }
+        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -466,6 +519,7 @@ impl Detector for UrlDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let first = out.len();
         let text = doc.text;
         if !text.contains('.') {
             return Ok(());
@@ -485,6 +539,7 @@ impl Detector for UrlDetector {
             let score = if bare { 0.8 } else { 0.95 };
             out.push(Span::new(start, end, Label::Url, score, Source::Pattern));
         }
+        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -535,6 +590,7 @@ impl Detector for IpDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let first = out.len();
         let text = doc.text;
         for c in IP_CANDIDATE.captures_iter(text) {
             let m = c.get(0).expect("group 0");
@@ -555,6 +611,7 @@ impl Detector for IpDetector {
             }
             out.push(Span::new(start, end, Label::Ip, 0.95, Source::Pattern));
         }
+        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -614,6 +671,7 @@ mod tests {
     fn weak_shapes_need_a_cue() {
         one("Can someone call me on 482 1177?", "482 1177", Label::Phone);
         one("my number is 8831 2045", "8831 2045", Label::Phone);
+        one("Fax # 8831 2045", "8831 2045", Label::Fax);
         one("mobile: 0612345678", "0612345678", Label::Phone);
         assert!(phones("Lot 0612345678 expired").is_empty());
         assert!(phones("Batch 482 1177 was recalled").is_empty());
@@ -636,6 +694,9 @@ mod tests {
         assert_eq!(got[1], ("212-555-0101".to_string(), Label::Fax));
         one("F: (415) 555-0142", "(415) 555-0142", Label::Fax);
         one("Facsimile 415.555.0142", "415.555.0142", Label::Fax);
+        let got = phones("or call the clinic at 415-555-0100 (fax 415-555-0101).");
+        assert_eq!(got, vec![("415-555-0100".to_string(), Label::Phone), ("415-555-0101".to_string(), Label::Fax)]);
+        one("Paris 01 42 68 53 00-Fax", "01 42 68 53 00", Label::Fax);
     }
 
     #[test]
@@ -650,12 +711,23 @@ mod tests {
             "Platelets 250000 and WBC 12000",
             "SSN 123-45-6789 on file",
             "MRN: 1234-5678 and MRN 98765-43210",
+            "Policy No. 1234 5678 and account number 4455 6677",
             "Cost was 1,250,000 dollars",
             "Boston, MA 02115-1234 and 94110-2231",
             "Dose 2500000 units IV",
         ] {
             assert!(phones(text).is_empty(), "false phone in near-miss case {:?}", phones(text).len());
         }
+    }
+
+    #[test]
+    fn repeated_values_are_all_marked() {
+        let text = "Cell 617-555-0199; callback a617-555-0199 confirmed";
+        let mut out = Vec::new();
+        PhoneDetector.detect(&Document::new(text), &mut out).unwrap();
+        let got: Vec<&str> = out.iter().filter(|s| s.score >= 0.5).map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(got, vec!["617-555-0199", "617-555-0199"]);
+        assert_eq!(out[1].start, text.rfind("617").unwrap());
     }
 
     #[test]
@@ -676,6 +748,8 @@ mod tests {
             ]
         );
         assert!(found(&det, "Ratio 3@4 and @handle and user@localhost").is_empty());
+        let text = "Zoë’s email: zoë.ünal@exämple.de.";
+        assert_eq!(found(&det, text), vec![("zoë.ünal@exämple.de".to_string(), Label::Email)]);
     }
 
     #[test]

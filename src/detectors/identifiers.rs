@@ -12,7 +12,7 @@
 //!   "500 mg", "120/80", "2021", "COVID-19" and "HbA1c" are never hit.
 
 use super::checksum::{card_valid, dea_valid, iban_valid, npi_valid, ssn_structure_valid, vin_shape, vin_valid};
-use super::contact::fast_regex;
+use super::contact::{echo_values, fast_regex};
 use super::{Detector, Document};
 use crate::context::window_before;
 use crate::error::Result;
@@ -229,6 +229,7 @@ impl Detector for SsnDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let first = out.len();
         let text = doc.text;
         let mut lazy = LazyCues::new(text);
         for c in SSN_SHAPE.captures_iter(text) {
@@ -238,8 +239,8 @@ impl Detector for SsnDetector {
                 continue;
             }
             let cues = lazy.get();
-            let cued = matches!(cue_for(text, &cues, m.start()), Some((Label::Ssn, _)))
-                || labelled_cue_near(text, &cues, m.start(), 30, &[Label::Ssn]);
+            let cued = matches!(cue_for(text, cues, m.start()), Some((Label::Ssn, _)))
+                || labelled_cue_near(text, cues, m.start(), 30, &[Label::Ssn]);
             let structural = ssn_structure_valid(&c["area"], &c["group"], &c["serial"]);
             let score = match (cued, s1) {
                 (true, _) => 0.95,
@@ -253,6 +254,7 @@ impl Detector for SsnDetector {
             let m = c.name("last").expect("last group");
             out.push(Span::new(m.start(), m.end(), Label::Ssn, 0.9, Source::Pattern));
         }
+        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -315,6 +317,7 @@ impl Detector for CheckedDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let first = out.len();
         let text = doc.text;
         let mut lazy = LazyCues::new(text);
         let mut cued = |start: usize, labels: &[Label]| labelled_cue_near(text, lazy.get(), start, 40, labels);
@@ -335,7 +338,6 @@ impl Detector for CheckedDetector {
                     continue; // 12 digits pass Luhn one time in ten: a cue must say "card"
                 };
                 out.push(Span::new(start, m.end(), Label::Account, score, Source::Pattern));
-                // A 10-digit NPI is no card (too short), so nothing else to try here.
             } else if c.name("iban").is_some() {
                 if let Some(len) = iban_prefix(s) {
                     out.push(Span::new(start, start + len, Label::Account, 0.95, Source::Pattern));
@@ -383,6 +385,7 @@ impl Detector for CheckedDetector {
             let score = if cued(m.start(), &[Label::License]) { 0.95 } else { 0.6 };
             out.push(Span::new(m.start(), m.end(), Label::License, score, Source::Pattern));
         }
+        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -540,6 +543,7 @@ impl Detector for CueCodeDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let first = out.len();
         let text = doc.text;
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return Ok(()); // every identifier here holds a digit
@@ -548,6 +552,7 @@ impl Detector for CueCodeDetector {
         self.codes(text, &mut cues, out);
         self.plates(text, out);
         self.media(text, &mut cues, out);
+        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -735,5 +740,36 @@ mod tests {
     fn blocking_cue_between() {
         // The phone cue is nearer than the ID cue: not an ID.
         none("(ID pending) phone 5550001");
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text, with digits, separators, cue words and multi-byte letters mixed in:
+        /// no panic, and every span of every pattern detector in this file and in
+        /// `contact` lies on character boundaries, non-empty, inside the text.
+        #[test]
+        fn spans_stay_on_char_boundaries(parts in proptest::collection::vec(
+            prop_oneof![
+                "[0-9]{1,12}", "[ .\\-()+:#/@x]{1,2}", "[a-zA-Z]{1,6}", "[éü№：ß€]{1,2}",
+                Just("MRN ".to_string()), Just("fax ".to_string()), Just("SSN: ".to_string()),
+                Just("card ".to_string()), Just("http://".to_string()), Just("::".to_string()),
+            ], 0..24)) {
+            let text: String = parts.concat();
+            let mut all = super::detectors();
+            all.extend(super::super::contact::detectors());
+            for d in &all {
+                let mut out = Vec::new();
+                d.detect(&super::Document::new(&text), &mut out).unwrap();
+                for s in &out {
+                    prop_assert!(s.start < s.end && s.end <= text.len());
+                    prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+                    prop_assert!((0.0..=1.0).contains(&s.score));
+                }
+            }
+        }
     }
 }
