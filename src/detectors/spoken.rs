@@ -476,6 +476,9 @@ fn numeric_date(v: &View<'_>, run: &Run, out: &mut Vec<Found>) {
     if !slash && !cued {
         return;
     }
+    if slash && !run.has_words() {
+        return; // "3/14", "2/6": written forms belong to the written-date detector
+    }
     let day_or_month = |g: &Group| g.digits.len() <= 2 && g.kind != GKind::Repeat;
     let (a, b) = (&groups[0], &groups[1]);
     if !day_or_month(a) || !day_or_month(b) {
@@ -486,6 +489,7 @@ fn numeric_date(v: &View<'_>, run: &Run, out: &mut Vec<Found>) {
         return;
     }
     let mut end = b.end;
+    let mut year_from = None;
     let mut canonical = format!("{}-{}", num::pad(a.value, 2), num::pad(b.value, 2));
     // The year: one or two more groups reading as 2 or 4 digits.
     let mut year = String::new();
@@ -497,6 +501,7 @@ fn numeric_date(v: &View<'_>, run: &Run, out: &mut Vec<Found>) {
         if next.len() > 4 {
             break;
         }
+        year_from.get_or_insert(g.start);
         year = next;
         if year.len() == 2 || year.len() == 4 {
             end = g.end;
@@ -509,7 +514,15 @@ fn numeric_date(v: &View<'_>, run: &Run, out: &mut Vec<Found>) {
         return;
     }
     let subtype = if birth { Subtype::Birth } else { Subtype::Other };
-    push(out, v, run.start(), end, Label::Date, Some(subtype), if slash { 0.8 } else { 0.75 }, canonical);
+    let score = if slash { 0.8 } else { 0.75 };
+    match year_from {
+        // "six, twelve, uh, eighty": the hesitation stays between two spans.
+        Some(y) if end > b.end && y > b.end => {
+            push(out, v, run.start(), b.end, Label::Date, Some(subtype), score, canonical.clone());
+            push(out, v, y, end, Label::Date, Some(subtype), score, canonical);
+        }
+        _ => push(out, v, run.start(), end, Label::Date, Some(subtype), score, canonical),
+    }
 }
 
 // ---------------------------------------------------------------- dates with month names
@@ -601,7 +614,13 @@ fn year_after(v: &View<'_>, end: usize, two_digit_ok: bool) -> Option<(String, u
     let (year, e) = year_at(v, k)?;
     let oh = num::is_oh(v.w(k)) || v.w(k) == "zero";
     let ok = year.len() == 4 || oh || (year.len() == 2 && (two_digit_ok || skipped_of));
-    (ok && !quantity_after(v, e)).then_some((year, e))
+    let unit = e < v.toks.len() && !matches!(v.w(e), "to" | "or" | "over" | "point" | "plus") && quantity_after(v, e);
+    (ok && !unit).then_some((year, e))
+}
+
+/// The first word of the year that ends at `end`, after the date ending at `date_end`.
+fn year_start(v: &View<'_>, date_end: usize, end: usize) -> usize {
+    (date_end..end).find(|&k| year_at(v, k).is_some_and(|(_, e)| e == end)).unwrap_or(date_end)
 }
 
 /// "march third nineteen eighty two", "the fourth of july", "january 13th", "march two thousand and seven".
@@ -628,12 +647,25 @@ fn month_dates(v: &View<'_>, out: &mut Vec<Found>) {
         if day.is_none() && year.is_none() {
             continue; // a month alone is for the written-date detector
         }
-        let (end, year) = match year {
-            Some((y, e)) => (e, Some(y)),
-            None => (end, None),
-        };
         let at = v.start(start);
         let subtype = if cue_in(v.text, at, 80, Kind::Birth) { Subtype::Birth } else { Subtype::Other };
+        let date_end = end;
+        let (end, year) = match year {
+            Some((y, e)) => (e, Some((y, e))),
+            None => (end, None),
+        };
+        // "the fifth of April, uh, nineteen seventy three": when words stand between
+        // the date and its year, the year is its own span and "uh" stays.
+        if let Some((y, e)) = &year {
+            let year_start = year_start(v, date_end, *e);
+            if year_start > date_end {
+                push(out, v, year_start, *e, Label::Date, Some(subtype), 0.85, y.clone());
+                let canonical = format!("{}{}", num::pad(month, 2), day.map(|d| format!("-{}", num::pad(d, 2))).unwrap_or_default());
+                push(out, v, start, date_end, Label::Date, Some(subtype), 0.85, canonical);
+                continue;
+            }
+        }
+        let year = year.map(|(y, _)| y);
         let canonical = format!(
             "{}{}{}",
             year.map(|y| format!("{y}-")).unwrap_or_default(),
@@ -705,7 +737,7 @@ const ABBREVIATIONS: &[&str] = &[
     "cml", "ckd", "esrd", "aki", "ards", "osa", "bph", "hpv", "hsv", "rsv", "covid", "sob", "cp", "loc", "rom", "adl", "adls", "snf",
     "mrsa", "vre", "tb", "ppd", "ivf", "iud", "ecmo", "avm", "sah", "ich", "lvh", "rvh", "vsd", "asd", "pda", "svt", "vt", "vf", "afib",
     "lol", "omg", "atm", "diy", "faq", "ceo", "fbi", "cia", "nba", "nfl", "dmv", "va", "ups", "fedex", "pcp", "pa", "np", "rn", "md",
-    "do", "dds", "phd", "nd", "cna", "lpn", "hmo", "ppo", "bmi", "ecgs", "abg", "vbg", "cxr", "kub", "ercp", "egd", "tee", "tte",
+    "do", "dds", "phd", "nd", "cna", "lpn", "hmo", "ppo", "bmi", "ecgs", "abg", "vbg", "cxr", "kub", "ercp", "egd", "tee", "tte", "tlif", "plif", "alif", "xlif", "acdf", "mva", "mvc", "ugi", "rle", "lle", "rue", "lue",
 ];
 
 /// A spelled unit at word `j`: a single letter, possibly "S as in Sam". Returns the letter and the end.
@@ -755,7 +787,8 @@ fn spelled(v: &View<'_>, out: &mut Vec<Found>) {
         let as_in = units.iter().any(|(_, (_, _, a))| *a);
         let upper = units.iter().all(|(_, (c, _, _))| c.is_uppercase());
         let at = v.start(units[0].0);
-        let abbreviation = ABBREVIATIONS.contains(&letters.as_str());
+        let stutter = letters.chars().all(|c| Some(c) == letters.chars().next());
+        let abbreviation = stutter || ABBREVIATIONS.contains(&letters.as_str());
         let (ok, score) = if as_in && n >= 2 {
             (true, 0.85)
         } else if abbreviation {
@@ -1067,8 +1100,12 @@ mod tests {
         assert!(normalise(t).is_empty(), "no cue");
         let t = "And your date of birth?\nPatient: Uh, six, twelve, uh, eighty.";
         let f = normalise(t);
-        assert_eq!(&t[f[0].start..f[0].end], "six, twelve, uh, eighty");
+        assert_eq!(&t[f[0].start..f[0].end], "six, twelve");
+        assert_eq!(&t[f[1].start..f[1].end], "eighty");
         assert_eq!(f[0].canonical, "80-06-12");
+        let t = "I was born on the fifth of April, uh, nineteen seventy three.";
+        let spans: Vec<&str> = normalise(t).iter().map(|f| &t[f.start..f.end]).collect();
+        assert_eq!(spans, ["fifth of April", "nineteen seventy three"]);
     }
 
     #[test]
