@@ -774,7 +774,15 @@ fn spelled(v: &View<'_>, out: &mut Vec<Found>) {
         let mut units = vec![(i, first)];
         let mut end = first.1;
         let mut hyphens_only = true;
-        while v.soft(end) || v.gap(end).trim() == "." || v.gap(end).trim() == "-" {
+        // Letters are joined one way throughout: "k-o-w", "S, M, I", "S. M. I".
+        let style = |gap: &str| match gap.trim_matches([' ', '\t']) {
+            "-" => Some('-'),
+            "." => Some('.'),
+            g if soft_gap(g) || g.is_empty() => Some(' '),
+            _ => None,
+        };
+        let first_style = if end < v.toks.len() { style(v.gap(end)) } else { None };
+        while end < v.toks.len() && !v.gap(end).contains('\n') && style(v.gap(end)).is_some() && style(v.gap(end)) == first_style {
             let gap = v.gap(end).trim();
             let Some(next) = letter_at(v, end) else { break };
             hyphens_only &= gap == "-";

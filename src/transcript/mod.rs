@@ -64,7 +64,7 @@ impl Format {
             return Format::Vtt;
         }
         let trimmed = body.trim_start();
-        if trimmed.starts_with('{') {
+        if trimmed.starts_with('{') && ["\"words\"", "\"segments\"", "\"results\""].iter().any(|k| trimmed.contains(k)) {
             return Format::WordsJson;
         }
         let mut lines = trimmed.lines();
@@ -336,6 +336,7 @@ mod tests {
         assert_eq!(Format::detect(None, "WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n"), Format::Vtt);
         assert_eq!(Format::detect(None, "1\n00:00:00,000 --> 00:00:01,000\nhi\n"), Format::Srt);
         assert_eq!(Format::detect(None, "{\"words\": []}"), Format::WordsJson);
+        assert_eq!(Format::detect(None, "{not a transcript}"), Format::Text);
         assert_eq!(Format::detect(None, "[doctor] hi\n[patient] hello\n"), Format::Turns);
         assert_eq!(Format::detect(None, "Patient seen today."), Format::Text);
         assert_eq!(Format::detect(Some(Path::new("a.srt")), ""), Format::Srt);

@@ -207,7 +207,11 @@ pub fn redact(engine: &Engine, input: &str) -> Result<Redacted> {
         let p = &conv.pieces[e.piece];
         let i = p.word.expect("word pieces");
         let w = &words[i];
-        let t = format!("{}{}{}", &w.text[..p.source.start], texts[e.piece], &w.text[p.source.end..]);
+        let mut t = format!("{}{}{}", &w.text[..p.source.start], texts[e.piece], &w.text[p.source.end..]);
+        if e.replacement.is_empty() {
+            // A later word of an identifier: only the punctuation outside it remains, unspaced.
+            t = t.trim_start().to_string();
+        }
         new_text[i] = Some(t);
         also_text[i] = Some(e.replacement.clone());
     }
@@ -233,8 +237,16 @@ pub fn redact(engine: &Engine, input: &str) -> Result<Redacted> {
     Ok(Redacted { format: Format::WordsJson, text, spans, conversation: conv, edits, piece_texts })
 }
 
+/// Joins words with `glue`, skipping empty ones and attaching bare punctuation to the word before.
 fn join(parts: impl Iterator<Item = String>, glue: &str) -> String {
-    parts.filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(glue)
+    let mut out = String::new();
+    for p in parts.filter(|s| !s.trim().is_empty()) {
+        if !out.is_empty() && !p.chars().all(|c| c.is_ascii_punctuation()) {
+            out.push_str(glue);
+        }
+        out.push_str(&p);
+    }
+    out
 }
 
 /// Rebuilds the derived text fields from the redacted words; removes those that cannot be.
