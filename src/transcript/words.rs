@@ -166,7 +166,7 @@ fn read_words(root: &Value, shape: Shape) -> Result<Vec<Word>> {
 
 fn json_error(e: &serde_json::Error) -> Error {
     // serde_json's syntax messages name a position only; build ours from its parts anyway.
-    Error::input(format!("invalid JSON at line {} column {} ({:?} error)", e.line(), e.column(), e.classify()).to_lowercase())
+    Error::input(format!("invalid JSON at line {} column {}", e.line(), e.column()))
 }
 
 /// Redacts a word-level JSON transcript.
