@@ -355,16 +355,30 @@ enum Kind {
     Id,
     Birth,
     Date,
+    /// "my number is": a phone, unless a more specific cue stands nearby.
+    Number,
 }
 
-const KINDS: [Kind; 11] =
-    [Kind::Phone, Kind::Fax, Kind::Ssn, Kind::Mrn, Kind::Plan, Kind::Account, Kind::License, Kind::Zip, Kind::Id, Kind::Birth, Kind::Date];
+const KINDS: [Kind; 12] = [
+    Kind::Phone,
+    Kind::Fax,
+    Kind::Ssn,
+    Kind::Mrn,
+    Kind::Plan,
+    Kind::Account,
+    Kind::License,
+    Kind::Zip,
+    Kind::Id,
+    Kind::Birth,
+    Kind::Date,
+    Kind::Number,
+];
 
 fn cue_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let alternatives = [
-            r"phone|telephone|cell|cellphone|mobile|call (?:me|you|him|her|us)|reach (?:me|you|him|her)|contact number|home number|work number|call ?back|(?:my|the|your|best) number|number (?:is|to reach)",
+            r"phone|telephone|cell|cellphone|mobile|call (?:me|you|him|her|us)|reach (?:me|you|him|her)|contact number|home number|work number|call ?back",
             r"fax",
             r"social|ssn|s s n|social security",
             r"mrn|m r n|medical record|record number|chart number|patient (?:id|number)|hospital number|nhs number|case number",
@@ -375,6 +389,7 @@ fn cue_regex() -> &'static Regex {
             r"i ?d|identification|reference number|confirmation number|serial",
             r"date of birth|dob|d o b|born|birthday|birth date|birthdate",
             r"date|dated|on the",
+            r"(?:my|the|your|best) number|number (?:is|to reach)",
         ];
         let groups: Vec<String> = alternatives.iter().map(|a| format!("({a})")).collect();
         Regex::new(&format!(r"(?i)\b(?:{})\b", groups.join("|"))).expect("valid cue regex")
@@ -384,8 +399,14 @@ fn cue_regex() -> &'static Regex {
 /// The cue nearest before byte `at`, within `max_chars` characters.
 fn nearest_cue(text: &str, at: usize, max_chars: usize) -> Option<Kind> {
     let window = crate::context::window_before(text, at, max_chars);
-    let caps = cue_regex().captures_iter(window).last()?;
-    (1..=KINDS.len()).find(|&g| caps.get(g).is_some()).map(|g| KINDS[g - 1])
+    let kinds: Vec<Kind> = cue_regex()
+        .captures_iter(window)
+        .filter_map(|caps| (1..=KINDS.len()).find(|&g| caps.get(g).is_some()).map(|g| KINDS[g - 1]))
+        .collect();
+    match kinds.last()? {
+        Kind::Number => Some(kinds.iter().rev().find(|&&k| k != Kind::Number).copied().unwrap_or(Kind::Phone)),
+        k => Some(*k),
+    }
 }
 
 fn cue_in(text: &str, at: usize, max_chars: usize, kind: Kind) -> bool {
