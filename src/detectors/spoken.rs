@@ -497,8 +497,8 @@ fn numeric_date(v: &View<'_>, run: &Run, out: &mut Vec<Found>) {
     if !slash && !cued {
         return;
     }
-    if slash && !run.has_words() {
-        return; // "3/14", "2/6": written forms belong to the written-date detector
+    if slash && !run.has_words() && !cued {
+        return; // "2/6 murmur": an uncued written form belongs to the written-date detector
     }
     let day_or_month = |g: &Group| g.digits.len() <= 2 && g.kind != GKind::Repeat;
     let (a, b) = (&groups[0], &groups[1]);
@@ -811,6 +811,10 @@ fn spelled(v: &View<'_>, out: &mut Vec<Found>) {
             end = next.1;
         }
         i = end;
+        // "a T L I F": an article before capitals is not part of the spelling.
+        if units.len() > 2 && matches!(v.toks[units[0].0].raw, "a" | "i") && units[1..].iter().all(|(_, (c, _, _))| c.is_uppercase()) {
+            units.remove(0);
+        }
         let n = units.len();
         let letters: String = units.iter().map(|(_, (c, _, _))| c.to_ascii_lowercase()).collect();
         let as_in = units.iter().any(|(_, (_, _, a))| *a);
