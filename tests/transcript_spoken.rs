@@ -95,3 +95,21 @@ fn cli_redacts_a_transcript_and_writes_audio_ranges() {
     let out = Command::new(env!("CARGO_BIN_EXE_deid")).args(["redact", "--format", "csv", vtt]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Writes the spoken detector's own predictions for a corpus, to measure what it
+/// contributes alone: `DEID_SPOKEN_IN=gold.jsonl DEID_SPOKEN_OUT=pred.jsonl cargo test --test transcript_spoken -- --ignored`.
+#[test]
+#[ignore]
+fn spoken_only_predictions() {
+    let (Ok(input), Ok(output)) = (std::env::var("DEID_SPOKEN_IN"), std::env::var("DEID_SPOKEN_OUT")) else { return };
+    let e = engine();
+    let mut out = String::new();
+    for line in std::fs::read_to_string(input).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+        let rec: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = rec["text"].as_str().unwrap();
+        let spans = deid::offsets::spans_to_code_points(text, &e.detect(text).unwrap());
+        out.push_str(&serde_json::json!({"id": rec["id"], "spans": spans}).to_string());
+        out.push('\n');
+    }
+    std::fs::write(output, out).unwrap();
+}
