@@ -3,10 +3,11 @@
 //!
 //! Cue text is split at markup (`<i>`, `<c.x>`, `<00:00:01.000>`, `{\an8}`):
 //! only the text between tags is redactable. A WebVTT voice tag
-//! (`<v Dr. Smith>`) names the speaker: the name is a label piece the
-//! detectors see as "Dr. Smith: " before the cue's words (so a name there is
-//! redacted inside the tag), and a change of speaker starts a new line of the
-//! conversation. Consecutive cues otherwise join with a space, so a number
+//! (`<v Dr. Smith>`) names the speaker: a change of speaker starts a new line
+//! of the conversation, and the names themselves are appended after the cues,
+//! one a line as "Dr. Smith:", so the detectors see them without breaking the
+//! flow of words; a name found there is redacted inside the tag, a role name
+//! (`Doctor`, `Patient`, `Speaker 1`) never is. Consecutive cues otherwise join with a space, so a number
 //! said across two cues reads as one. NOTE blocks are redacted as text;
 //! STYLE and REGION blocks and cue identifiers are kept as they are.
 
