@@ -24,6 +24,7 @@ pub mod offsets;
 pub mod policy;
 pub mod redact;
 pub mod span;
+pub mod transcript;
 
 pub use config::{Config, PlaceholderStyle};
 pub use engine::{Engine, Redacted};
