@@ -28,6 +28,8 @@ use super::{Detector, Document};
 use crate::error::Result;
 use crate::span::{Label, Source, Span, Subtype};
 use lexicon::{lexicon, Lexicon, PlaceInfo, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST, W_LAST_RARE};
+use regex::Regex;
+use std::sync::LazyLock;
 use tokens::{tokenize, Case, DocCase, Tok};
 
 /// The dictionary detectors, built from the data bundled in the binary.
@@ -585,6 +587,7 @@ mod places {
     }
 
     pub fn find(lex: &Lexicon, text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
+        let first = out.len();
         let mut covered_until = 0usize;
         let mut i = 0;
         while i < toks.len() {
@@ -606,6 +609,112 @@ mod places {
         }
         organisations(lex, text, toks, case, out);
         counties(text, toks, case, out);
+        if case != DocCase::Lower {
+            cued_places(lex, text, toks, out);
+        }
+        join_and_extend(lex, text, toks, out, first);
+    }
+
+    /// Phrases after which a capitalised name is a place, known to the lists or not:
+    /// "grew up in Remniku", "flew to LEPPEN", "originally from Mavčiče".
+    static PLACE_PHRASES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?ix)\b(?: grew\ up\ in | originally\ from | (?:moved|relocated|emigrated|immigrated)(?:\ here|\ back)?\ (?:from|to)
+              | (?:flew|flown|flying|drove|driving|travell?ed|travell?ing|returned|returning|commutes?)(?:\ back|\ home)?\ (?:to|from)
+              | (?:lives?|living|lived|born|raised|based|resides?|residing|located|stationed|headquartered)\ in
+              | (?:i\ am|i'm|we\ are|we're)\ (?:in|from) | arrived\ (?:at|in) | home\ ?(?:city|town) | hometown
+              | university\ of | college\ of | where: | town\ of | city\ of | village\ of )[\ \t]+",
+        )
+        .expect("place phrase regex")
+    });
+
+    /// A capitalised run right after a place phrase: one to four capitalised words, with
+    /// connectors inside ("Villafranca del Cid") and a trailing district letter or number
+    /// ("København K", "Cheb 2").
+    fn cued_places(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>) {
+        for m in PLACE_PHRASES.find_iter(text) {
+            let Some(i) = toks.iter().position(|t| t.start >= m.end()) else { break };
+            if toks[i].start != m.end() || !matches!(toks[i].case, Case::Title | Case::Upper) || lex.is_stopword(&toks[i].key) {
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < toks.len() && j - i < 4 && gap_ok(text, &toks[j], &toks[j + 1]) {
+                let n = &toks[j + 1];
+                let cap = matches!(n.case, Case::Title | Case::Upper | Case::Initial) || n.text.chars().all(|c| c.is_ascii_digit()) && n.text.len() <= 2;
+                let connector = CONNECTORS.contains(&n.key.as_str()) || n.key == "u";
+                let continues = toks.get(j + 2).is_some_and(|m| matches!(m.case, Case::Title | Case::Upper) && gap_ok(text, n, m));
+                if cap || connector && continues {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let key: Vec<&str> = (i..=j).map(|k| toks[k].base_key()).collect();
+            let info = lex.place(&key.iter().map(|k| lexicon::place_key(k)).collect::<Vec<_>>().join(" "));
+            if info.is_some_and(|p| p.state || p.country) {
+                continue; // not PHI; the dictionary pass labels it
+            }
+            // A lone common word is no place: "I'm in Good health", "based in English".
+            let f = lex.word(toks[i].base_key());
+            if i == j && f & (W_ENGLISH | W_CALENDAR | W_DRUG | W_CLINICAL) != 0 && info.is_none() {
+                continue;
+            }
+            out.push(Span::new(toks[i].start, toks[j].base_end(), Label::Location, 0.65, Source::Rule).with_subtype(Subtype::City));
+        }
+    }
+
+    /// Lower-case words after a city that name a facility there: "Dallas clinic".
+    const LOWER_HEADS: &[&str] = &["clinic", "hospital", "office", "facility", "center", "centre", "practice", "er", "campus", "branch"];
+
+    /// Makes place spans cover what belongs to them: a following ", MA" / ", Texas"
+    /// ("Brooklyn, NY" is one mention; the state alone would be kept, but as part of the
+    /// place it goes with it), a lower-case facility word ("Dallas clinic"), and chains
+    /// joined by "in"/"at" ("Mayo Clinic in Rochester, MN").
+    fn join_and_extend(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>, first: usize) {
+        let required = |s: &Span| s.label == Label::Location && !s.subtype.is_some_and(Subtype::is_exempt);
+        let next_tok = |at: usize| toks.partition_point(|t| t.start < at);
+        let mut mine = out.split_off(first);
+        for s in mine.iter_mut().filter(|s| required(s)) {
+            loop {
+                let k = next_tok(s.end);
+                let Some(n) = toks.get(k) else { break };
+                let gap = &text[s.end..n.start];
+                if gap.contains('\n') {
+                    break;
+                }
+                if gap.trim() == "," {
+                    if let Some(e) = region_end(lex, toks, k) {
+                        s.end = e;
+                        continue;
+                    }
+                } else if gap == " " && n.case == Case::Lower && LOWER_HEADS.contains(&n.key.as_str()) {
+                    s.end = n.end;
+                    continue;
+                }
+                break;
+            }
+        }
+        mine.sort_by_key(|s| (s.start, s.end));
+        for s in mine {
+            let joinable = out.len() > first;
+            match out.last_mut() {
+                Some(a) if joinable && required(a) && required(&s) && a.end <= s.start && matches!(&text[a.end..s.start], " in " | " at " | ", ") => {
+                    a.end = a.end.max(s.end);
+                    a.score = a.score.max(s.score);
+                }
+                _ => out.push(s),
+            }
+        }
+    }
+
+    /// The end of a state or country name (or a two-letter state code) starting at token `k`.
+    fn region_end(lex: &Lexicon, toks: &[Tok<'_>], k: usize) -> Option<usize> {
+        let n = &toks[k];
+        if n.case == Case::Upper && n.text.len() == 2 && lex.is_state_abbrev(n.text) || lex.place_is_region(&n.key) {
+            return Some(n.end);
+        }
+        let m = toks.get(k + 1)?;
+        lex.place_is_region(&format!("{} {}", n.key, m.key)).then_some(m.end)
     }
 
     /// The longest run of tokens from `i` that is a known place, with every word capitalised.
