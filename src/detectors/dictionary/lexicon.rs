@@ -25,6 +25,9 @@ const FIRST: (&str, &str) = dict!("first_names.txt");
 const FIRST_RARE: (&str, &str) = dict!("first_names_rare.txt");
 const LAST: (&str, &str) = dict!("surnames.txt");
 const LAST_RARE: (&str, &str) = dict!("surnames_rare.txt");
+/// Names of many origins from Faker's locale providers (Icelandic, Hungarian, Finnish, …).
+const FIRST_INTL: (&str, &str) = dict!("first_names_intl.txt");
+const LAST_INTL: (&str, &str) = dict!("surnames_intl.txt");
 const ENGLISH: (&str, &str) = dict!("english_words.txt");
 const DRUGS: (&str, &str) = dict!("allow_drugs.txt");
 const EPONYMS: (&str, &str) = dict!("allow_diseases.txt");
@@ -127,6 +130,8 @@ impl Lexicon {
         for ((_, file), flag) in [
             (FIRST, W_FIRST),
             (FIRST_RARE, W_FIRST_RARE),
+            (FIRST_INTL, W_FIRST_RARE),
+            (LAST_INTL, W_LAST_RARE),
             (LAST, W_LAST),
             (LAST_RARE, W_LAST_RARE),
             (ENGLISH, W_ENGLISH),
