@@ -171,6 +171,10 @@ mod names {
         if t.text.chars().any(|c| c.is_ascii_digit()) || t.text.chars().count() < 2 {
             return None;
         }
+        // "C-section", "X-ray": a letter joined to a word is a term, not a name.
+        if t.key.as_bytes().get(1) == Some(&b'-') {
+            return None;
+        }
         Some(Kind::Unknown)
     }
 
@@ -443,8 +447,12 @@ mod names {
                     }
                 }
                 (Kind::Unknown, false) => {
+                    // A capitalised word in no list and no dictionary, inside a sentence of
+                    // mixed-case text, is a proper noun: far more often a leak than not.
                     if cue == 1 && case == DocCase::Mixed && !sentence_start {
                         0.55
+                    } else if case == DocCase::Mixed && !sentence_start && toks[items[0].tok].case == Case::Title {
+                        0.5
                     } else {
                         0.1
                     }

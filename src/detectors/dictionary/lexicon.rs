@@ -56,7 +56,8 @@ const STOPWORDS: &[&str] = &[
     "also", "then", "than", "all", "any", "some", "each", "every", "new", "st", "mt", "ft", "de", "la", "le", "van",
     "von", "der", "del", "da", "di", "du", "des", "dos", "das", "el", "al", "bin", "ibn", "mac", "o",
     // Fragments of tokenised speech ("i'm gon na", "wan na", "got ta") and fillers of ASR transcripts.
-    "can", "gon", "wan", "na", "ta", "um", "uh", "hmm", "mm", "mhm", "yeah", "yep", "nope",
+    "can", "gon", "wan", "na", "ta", "i've", "i'll", "i'd", "we've", "we'll", "we'd", "you've", "you'll",
+    "you'd", "he'll", "he'd", "she'll", "she'd", "they've", "they'll", "they'd", "it'll", "that'll", "um", "uh", "hmm", "mm", "mhm", "yeah", "yep", "nope",
 ];
 
 /// What the place map knows about a phrase.
