@@ -380,6 +380,8 @@ mod names {
                 0.75 // "Szabina J Gelencsér"
             } else if unknown >= 2 && cue == 1 {
                 0.6
+            } else if unknown >= 2 && case == DocCase::Mixed && !sentence_start && unknown == words {
+                0.5 // "under Rubija Liberšar": capitalised words in no list, inside a sentence
             } else {
                 0.2
             }
@@ -460,7 +462,29 @@ mod names {
                 (Kind::Initial, _) => 0.0,
             }
         };
+        // "Irenka is very reliable", "Alvir spent a year": a sentence opening with a name-like
+        // word and a verb of people reads as a person, whatever the lists say.
+        let score = if score < 0.5 && sentence_start && case == DocCase::Mixed && person_verb_after(toks, text, items.last()?.tok) {
+            let k = items[0].kind;
+            if matches!(k, Kind::Unknown | Kind::Strong { .. } | Kind::Weak { first: true, .. }) { 0.55 } else { score }
+        } else {
+            score
+        };
         (score > 0.0).then_some((start, end, score))
+    }
+
+    /// Verbs that follow a person far more often than a thing.
+    const PERSON_VERBS: &[&str] = &[
+        "is", "was", "has", "had", "lives", "lived", "spent", "began", "begins", "shouted", "said", "says", "told",
+        "asked", "works", "worked", "went", "came", "called", "wrote", "writes", "met", "married", "died", "wants",
+        "wanted", "thinks", "thought", "knows", "knew", "left", "arrived", "joined", "visited", "reported", "denies",
+        "denied", "presents", "presented", "returns", "returned", "complains", "complained", "states", "stated",
+    ];
+
+    fn person_verb_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
+        toks.get(last + 1).is_some_and(|n| {
+            text[toks[last].end..n.start] == *" " && n.case == Case::Lower && PERSON_VERBS.contains(&n.key.as_str())
+        })
     }
 
     /// A common first name followed by a surname, neither of them a word ("patricia
@@ -479,11 +503,24 @@ mod names {
             && !lex.is_stopword(&n.key)
     }
 
-    /// Lower-case text (ASR transcripts): names after a strong cue, or a first name and surname together.
+    /// A first name in a list of first names ("silvana, adam, christopher and chad"): it and
+    /// both neighbours, or its two neighbours on one side, are first names joined by ", " or " and ".
+    fn in_name_list(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
+        let first = |k: usize| {
+            let f = lex.word(toks[k].base_key());
+            f & W_FIRST != 0 && f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) == 0 && !lex.is_stopword(&toks[k].key)
+        };
+        let listed = |a: usize, b: usize| matches!(&text[toks[a].end..toks[b].start], ", " | " and " | ", and ");
+        let left = |k: usize| k >= 1 && listed(k - 1, k) && first(k - 1);
+        let right = |k: usize| k + 1 < toks.len() && listed(k, k + 1) && first(k + 1);
+        first(i) && (left(i) && right(i) || left(i) && left(i - 1) || right(i) && right(i + 1))
+    }
+
+    /// Lower-case text (ASR transcripts): names after a strong cue, a first name and surname together, or lists of first names.
     fn find_lower(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>) {
         for i in 0..toks.len() {
             let (cue, clinician) = cue_before(toks, text, i);
-            if cue != 1 && cue != 2 && !full_name_pair(lex, text, toks, i) {
+            if cue != 1 && cue != 2 && !full_name_pair(lex, text, toks, i) && !in_name_list(lex, text, toks, i) {
                 continue;
             }
             let t = &toks[i];
