@@ -523,10 +523,10 @@ mod tests {
 
     #[test]
     fn json_errors_never_quote_input() {
-        let e = serde_json::from_str::<JsonRequest>(r#"{"text": 321549876}"#).unwrap_err();
+        let e = serde_json::from_str::<JsonRequest>(r#"{"text": 321549876}"#).err().unwrap();
         assert!(e.to_string().contains("321549876"), "serde's own message quotes the input");
         assert!(!describe_json_error(&e).contains("321549876"));
-        let e = serde_json::from_str::<JsonRequest>(r#"{"SECRET": 1}"#).unwrap_err();
+        let e = serde_json::from_str::<JsonRequest>(r#"{"SECRET": 1}"#).err().unwrap();
         assert!(!describe_json_error(&e).contains("SECRET"));
     }
 
