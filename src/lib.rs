@@ -25,6 +25,7 @@ pub mod policy;
 pub mod redact;
 pub mod server;
 pub mod span;
+pub mod transcript;
 
 pub use config::{Config, PlaceholderStyle};
 pub use engine::{Engine, Redacted};

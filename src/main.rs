@@ -69,7 +69,8 @@ struct BatchArgs {
     /// The JSON field holding the record id.
     #[arg(long, default_value = "id")]
     id_field: String,
-    /// Input format (default: from the extension; JSONL otherwise).
+    /// Input format: jsonl or csv with --input (default: from the extension; JSONL otherwise);
+    /// vtt, srt, turns, words-json or text for a FILE (default: detected from name and content).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Records longer than this are reported and skipped.
@@ -84,6 +85,26 @@ struct BatchArgs {
 enum Format {
     Jsonl,
     Csv,
+    Vtt,
+    Srt,
+    Turns,
+    WordsJson,
+    Text,
+}
+
+impl Format {
+    /// The transcript format this names, for a FILE.
+    fn transcript(self) -> Option<deid::transcript::Format> {
+        use deid::transcript::Format as T;
+        Some(match self {
+            Format::Vtt => T::Vtt,
+            Format::Srt => T::Srt,
+            Format::Turns => T::Turns,
+            Format::WordsJson => T::WordsJson,
+            Format::Text => T::Text,
+            Format::Jsonl | Format::Csv => return None,
+        })
+    }
 }
 
 #[derive(Args)]
@@ -95,6 +116,12 @@ struct RedactArgs {
     /// JSONL: add the removed spans to each record as `deid_spans`.
     #[arg(long)]
     with_spans: bool,
+    /// Word-timed or cue-timed transcripts: write the time ranges to silence (JSON) here.
+    #[arg(long, value_name = "OUT.json")]
+    audio_ranges: Option<PathBuf>,
+    /// Seconds of padding around each audio range (clamped at 0).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.25)]
+    audio_margin: f64,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -154,6 +181,9 @@ fn redact(args: RedactArgs) -> anyhow::Result<ExitCode> {
         if args.file.is_some() {
             bail!("give either a FILE or --input, not both");
         }
+        if args.audio_ranges.is_some() {
+            bail!("--audio-ranges applies to a transcript FILE, not to --input");
+        }
         return run_batch(&engine, &args.batch, Mode::Redact { with_spans: args.with_spans });
     }
     let mut bytes = Vec::new();
@@ -163,7 +193,22 @@ fn redact(args: RedactArgs) -> anyhow::Result<ExitCode> {
         Some(p) => File::open(p).with_context(|| format!("cannot open {}", p.display()))?.read_to_end(&mut bytes)?,
     };
     let text = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("input is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))?;
-    let out = engine.redact(&text)?;
+    let format = match args.batch.format {
+        None => deid::transcript::Format::detect(args.file.as_deref(), &text),
+        Some(f) => f.transcript().with_context(|| "--format jsonl and csv read a corpus given with --input")?,
+    };
+    if format == deid::transcript::Format::Text && args.audio_ranges.is_none() {
+        let out = engine.redact(&text)?;
+        io::stdout().write_all(out.text.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let out = deid::transcript::redact(&engine, &text, format)?;
+    if let Some(path) = &args.audio_ranges {
+        // Written before the transcript: a failure here leaves no output passed off as complete.
+        let ranges = out.audio_ranges(args.audio_margin)?;
+        let json = serde_json::to_string_pretty(&ranges)?;
+        std::fs::write(path, json + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+    }
     io::stdout().write_all(out.text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -182,6 +227,9 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
     let format = args.format.unwrap_or(if input_path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) { Format::Csv } else { Format::Jsonl });
     if format == Format::Csv && mode == Mode::Detect {
         bail!("deid detect reads JSONL only");
+    }
+    if format.transcript().is_some() {
+        bail!("--input reads a JSONL or CSV corpus; give a transcript as a FILE");
     }
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
         (Box::new(io::stdin().lock()), None)
@@ -212,6 +260,7 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
     let summary = match format {
         Format::Jsonl => batch::process_jsonl(engine, reader, output, &options, &progress)?,
         Format::Csv => batch::process_csv(engine, reader, output, &options, &progress)?,
+        _ => unreachable!("transcript formats are refused above"),
     };
     bar.finish_and_clear();
     report(&summary)

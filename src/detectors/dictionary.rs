@@ -1,9 +1,858 @@
-//! Dictionary detectors (stub, being written).
+//! Dictionary detectors: person names, places (cities, counties, hospitals), states and countries.
+//!
+//! The word lists under `data/dict/` (built by `data/build/build.py`, sources in
+//! `data/SOURCES.md`) are embedded with `include_str!`, so the engine needs no
+//! data path. They are parsed once per process into hash maps (a [`LazyLock`]),
+//! shared by every detector and every test.
+//!
+//! Matching works on word tokens rather than raw substrings: a word is a run
+//! of letters and digits, with inner apostrophes and hyphens (`O'Brien`,
+//! `Cedars-Sinai`). Each token is looked up folded (lower case, diacritics
+//! removed), and multi-word places are found by trying the token n-grams
+//! starting at each word against one map of folded phrases. That keeps
+//! whole-word semantics for free and lets case decide: a hash lookup per
+//! n-gram costs about what an Aho-Corasick pass does, and building the maps
+//! takes a fraction of a second.
+//!
+//! Names are case-aware. A capitalised token in a name list counts on its
+//! own only when it is not also a common English word, a drug, an eponym or
+//! a clinical term; such an ambiguous token ("Will", "Mark", "Parkinson",
+//! "Apgar") needs a cue before it ("Dr.", "Mrs.", "patient") or an adjacent
+//! unambiguous name token. A name followed by "disease", "syndrome",
+//! "palsy", "score", … is an eponym and never a name.
 
-use super::Detector;
+mod lexicon;
+mod tokens;
+
+use super::{Detector, Document};
 use crate::error::Result;
+use crate::span::{Label, Source, Span, Subtype};
+use lexicon::{lexicon, Lexicon, PlaceInfo, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST, W_LAST_RARE};
+use tokens::{tokenize, Case, DocCase, Tok};
 
 /// The dictionary detectors, built from the data bundled in the binary.
 pub fn detectors() -> Result<Vec<Box<dyn Detector>>> {
-    Ok(Vec::new())
+    let lex = lexicon()?;
+    Ok(vec![Box::new(NameDetector { lex }), Box::new(PlaceDetector { lex })])
 }
+
+/// Person names from first-name and surname lists, with cues and case.
+pub struct NameDetector {
+    lex: &'static Lexicon,
+}
+
+/// Cities, counties, hospitals and clinics (plus states and countries, exempt).
+pub struct PlaceDetector {
+    lex: &'static Lexicon,
+}
+
+impl Detector for NameDetector {
+    fn name(&self) -> &'static str {
+        "names"
+    }
+    fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let toks = tokenize(doc.text);
+        let case = DocCase::of(&toks);
+        names::find(self.lex, doc.text, &toks, case, out);
+        Ok(())
+    }
+}
+
+impl Detector for PlaceDetector {
+    fn name(&self) -> &'static str {
+        "places"
+    }
+    fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let toks = tokenize(doc.text);
+        let case = DocCase::of(&toks);
+        places::find(self.lex, doc.text, &toks, case, out);
+        Ok(())
+    }
+}
+
+/// Honorifics: the next capitalised words are a name whatever they are.
+const HONORIFICS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "miss", "mx", "mister", "doctor", "prof", "professor", "nurse", "sister", "rev",
+    "reverend", "father", "dra", "sra", "sr", "senor", "señor", "señora", "madam", "sir", "dame", "lady", "lord",
+];
+
+/// Softer cues: the next words are a name if they look like one (name list or unknown capitalised word).
+const SOFT_CUES: &[&str] = &[
+    "patient", "pt", "named", "by", "with", "called", "son", "daughter", "wife", "husband", "mother", "father",
+    "brother", "sister", "mom", "dad", "grandmother", "grandfather", "aunt", "uncle", "niece", "nephew", "cousin",
+    "friend", "neighbor", "neighbour", "spouse", "partner", "caregiver", "guardian", "contact", "per", "attending",
+    "resident", "signed", "dear", "hi", "hello", "thanks", "thank", "cc", "mrn", "pcp", "surgeon", "physician",
+    "provider", "therapist", "colleague", "boyfriend", "girlfriend", "fiance", "fiancé", "roommate", "landlord",
+    "employer", "boss", "coworker", "like", "referencing", "regarding", "re", "for", "and", "to", "from", "is",
+    "i'm", "im", "name", "name's", "names", "am",
+];
+
+/// Lower-case words after a first name that are surnames too but far more often a verb or filler.
+const LOWER_NOT_SURNAME: &[&str] = &[
+    "will", "may", "can", "said", "says", "is", "was", "has", "had", "does", "did", "gets", "got", "here", "there",
+    "today", "now", "well", "good", "fine", "back", "also", "too", "just", "very", "called", "came", "went", "see",
+    "how", "who", "yes", "right", "sure", "okay", "long", "little", "young", "old", "best", "last", "first", "next",
+    "hall", "bell", "rich", "cook", "sharp", "north", "south", "west", "east", "wise", "strong", "love", "day",
+    "night", "morning", "house", "home", "king", "page", "price", "rose", "hope", "grant", "bill", "pay", "call",
+];
+
+/// Words after a capitalised name-like token that make it an eponym, not a person.
+const EPONYM_HEADS: &[&str] = &[
+    "disease", "diseases", "syndrome", "syndromes", "palsy", "sign", "signs", "test", "tests", "score", "scores",
+    "scale", "maneuver", "manoeuvre", "reflex", "criteria", "classification", "procedure", "operation", "law",
+    "phenomenon", "lymphoma", "ulcer", "node", "nodes", "catheter", "tube", "drain", "bag", "monitor", "position",
+    "fracture", "method", "technique", "murmur", "triad", "equation", "formula", "tear", "cyst", "disorder",
+    "ataxia", "dystrophy", "index", "stain", "staining", "retractor", "forceps", "clamp", "incision", "repair",
+    "anomaly", "tumor", "tumour", "sarcoma", "encephalopathy", "neuroma", "neuralgia", "contracture", "cell", "cells",
+    "body", "bodies", "duct", "gland", "glands", "canal", "space", "line", "lines", "point", "angle", "ring",
+    "valve", "pouch", "diverticulum", "esophagus", "deformity", "exercises", "exercise", "mask", "sheath",
+    "needle", "splint", "cast", "shunt", "filter", "solution", "protocol", "questionnaire", "inventory",
+    "assessment", "rule", "rules", "effect", "principle", "hypothesis", "theory", "counter", "meter", "pump",
+    "dementia", "chorea", "thyroiditis", "phenomenon", "spots", "nodules", "pearls", "hernia",
+];
+
+mod names {
+    use super::*;
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Kind {
+        /// In a name list and not a common word: counts alone.
+        Strong { first: bool, common: bool },
+        /// In a name list but also a word, drug, eponym, month, place…: needs support.
+        Weak { first: bool, last: bool },
+        /// Capitalised, in no list and no dictionary: a name only next to one.
+        Unknown,
+        /// A single capital letter, with or without a period.
+        Initial,
+    }
+
+    struct Item {
+        tok: usize,
+        kind: Kind,
+        /// Byte end of the span part (after the period of an initial).
+        end: usize,
+    }
+
+    fn classify(lex: &Lexicon, t: &Tok<'_>, case: DocCase) -> Option<Kind> {
+        let capital = match t.case {
+            Case::Title => true,
+            Case::Upper => case == DocCase::Upper || t.text.chars().count() >= 2,
+            // The pronoun "I" is no initial.
+            Case::Initial => return (t.key != "i").then_some(Kind::Initial),
+            Case::Lower | Case::Other => false,
+        };
+        if !capital || lex.is_stopword(&t.key) {
+            return None;
+        }
+        let f = lex.word(t.base_key());
+        let in_first = f & (W_FIRST | W_FIRST_RARE) != 0;
+        let in_last = f & (W_LAST | W_LAST_RARE) != 0;
+        // Many eponyms are common names (Marie of Charcot-Marie-Tooth, Kelly, Adams): an eponym
+        // counts as a word only where it reads as one, possessive ("Parkinson's"); "X disease"
+        // and "X's sign" are caught by `eponym_after` whatever the lists say.
+        let eponym = f & W_EPONYM != 0 && t.possessive();
+        let wordish = eponym || f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0 || lex.place_is_region(t.base_key());
+        if in_first || in_last {
+            if wordish {
+                return Some(Kind::Weak { first: in_first, last: in_last });
+            }
+            // ALL-CAPS tokens in mixed-case text are often acronyms: only pairs count.
+            if t.case == Case::Upper && case != DocCase::Upper {
+                return Some(Kind::Weak { first: in_first, last: in_last });
+            }
+            let common = f & (W_FIRST | W_LAST) != 0;
+            return Some(Kind::Strong { first: f & W_FIRST != 0 || (in_first && f & W_LAST == 0), common });
+        }
+        if wordish || t.case == Case::Upper && case != DocCase::Upper {
+            return None;
+        }
+        if t.text.chars().any(|c| c.is_ascii_digit()) || t.text.chars().count() < 2 {
+            return None;
+        }
+        Some(Kind::Unknown)
+    }
+
+    /// Whether the text between two tokens keeps them in one name: spaces, or a period after an initial.
+    fn joins(text: &str, a: &Tok<'_>, b: &Tok<'_>) -> bool {
+        let gap = &text[a.end..b.start];
+        if gap.is_empty() || gap.contains('\n') || gap.len() > 3 {
+            return false;
+        }
+        let g = gap.trim_matches(|c: char| c == ' ' || c == '\t');
+        if g.is_empty() {
+            return gap.len() <= 2;
+        }
+        g == "." && (a.case == Case::Initial || lexicon::is_title_abbrev(&a.key))
+    }
+
+    /// The cue right before token `i`: 2 = honorific, 1 = soft cue, 0 = none.
+    fn cue_before(toks: &[Tok<'_>], text: &str, i: usize) -> (u8, bool) {
+        if i == 0 {
+            return (0, false);
+        }
+        let p = &toks[i - 1];
+        let gap = &text[p.end..toks[i].start];
+        if gap.contains('\n') || gap.trim_matches(|c: char| c == ' ' || c == '.' || c == ',' || c == ':').len() > 0 {
+            return (0, false);
+        }
+        if HONORIFICS.contains(&p.key.as_str()) {
+            let clin = matches!(p.key.as_str(), "dr" | "doctor" | "prof" | "professor" | "nurse" | "dra");
+            // "Doctor: Well, …" is a speaker label, not a title: only a soft cue.
+            if gap.contains(':') {
+                return (1, false);
+            }
+            // "Dr" only as a title: capitalised, or followed by a period.
+            if p.case != Case::Lower || gap.starts_with('.') || p.key != "dr" {
+                return (2, clin);
+            }
+        }
+        if SOFT_CUES.contains(&p.key.as_str()) && !gap.contains(',') {
+            // "name is", "patient is", "this is", "I am"
+            if p.key == "is" || p.key == "am" {
+                if i >= 2 && matches!(toks[i - 2].key.as_str(), "name" | "this" | "patient" | "i" | "it") {
+                    return (1, false);
+                }
+                return (0, false);
+            }
+            if matches!(p.key.as_str(), "and" | "to" | "from" | "for" | "like" | "with" | "by") {
+                return (3, false); // weak preposition: helps, does not decide
+            }
+            return (1, false);
+        }
+        (0, false)
+    }
+
+    /// Whether the run ending at token `last` names a company: "Miller Ltd", "Barnett and Sons".
+    fn company_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
+        const SUFFIXES: &[&str] = &["ltd", "inc", "llc", "plc", "corp", "corporation", "group", "gmbh", "co", "company", "associates", "partners", "holdings"];
+        let follows = |k: usize| toks.get(k).filter(|n| !text[toks[k - 1].end..n.start].contains('\n'));
+        match follows(last + 1) {
+            Some(n) if SUFFIXES.contains(&n.key.as_str()) => true,
+            Some(n) if matches!(n.key.as_str(), "and" | "&") => follows(last + 2).is_some_and(|m| m.key == "sons"),
+            _ => false,
+        }
+    }
+
+    fn eponym_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
+        let t = &toks[last];
+        let Some(n) = toks.get(last + 1) else { return false };
+        let gap = &text[t.end..n.start];
+        if gap.contains('\n') || gap.trim().len() > 1 {
+            return false;
+        }
+        if EPONYM_HEADS.contains(&n.key.as_str()) {
+            return true;
+        }
+        // "Parkinson's" + "disease" handled above; "Apgar of 8", "Glasgow coma scale"
+        if let Some(n2) = toks.get(last + 2) {
+            let gap2 = &text[n.end..n2.start];
+            if gap2.trim().is_empty() && !gap2.contains('\n') && EPONYM_HEADS.contains(&n2.key.as_str()) && n.case != Case::Title {
+                return n.key.len() <= 12 && matches!(n.case, Case::Lower);
+            }
+        }
+        false
+    }
+
+    pub fn find(lex: &Lexicon, text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
+        if case == DocCase::Lower {
+            return find_lower(lex, text, toks, out);
+        }
+        let mut i = 0;
+        while i < toks.len() {
+            let Some(k0) = classify(lex, &toks[i], case) else {
+                i += 1;
+                continue;
+            };
+            // collect a run of name-like tokens
+            let mut items = vec![Item { tok: i, kind: k0, end: toks[i].base_end() }];
+            let mut j = i;
+            while j + 1 < toks.len() && items.len() < 5 && !toks[j].possessive() && joins(text, &toks[j], &toks[j + 1]) {
+                match classify(lex, &toks[j + 1], case) {
+                    Some(k) => {
+                        items.push(Item { tok: j + 1, kind: k, end: toks[j + 1].base_end() });
+                        j += 1;
+                    }
+                    None => break,
+                }
+            }
+            // an initial takes its period: "Anna S."
+            for it in items.iter_mut() {
+                if it.kind == Kind::Initial && text[it.end..].starts_with('.') {
+                    it.end += 1;
+                }
+            }
+            let (cue, clinician) = cue_before(toks, text, i);
+            let next = j + 1;
+            if let Some((s, e, score)) = score_run(lex, text, toks, &items, cue, case) {
+                let last = items.last().map_or(i, |it| it.tok);
+                if !eponym_after(toks, text, last) && !company_after(toks, text, last) {
+                    let mut span = Span::new(s, e, Label::Name, score, if cue == 2 { Source::Rule } else { Source::Dictionary });
+                    if clinician {
+                        span = span.with_subtype(Subtype::Clinician);
+                    }
+                    out.push(span);
+                }
+            }
+            i = next;
+        }
+    }
+
+    /// Decides whether a run is a name, and which part; `None` when it is not.
+    fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase) -> Option<(usize, usize, f32)> {
+        // Trim initials that stand alone at the edges ("A", "I") unless they carry a period.
+        let mut lo = 0;
+        let hi = items.len();
+        while lo < hi && items[lo].kind == Kind::Initial && !text[toks[items[lo].tok].end..].starts_with('.') && hi - lo > 1 && !matches!(items[lo + 1].kind, Kind::Strong { .. } | Kind::Unknown) {
+            lo += 1;
+        }
+        let items = &items[lo..hi];
+        if items.is_empty() {
+            return None;
+        }
+        let strong = items.iter().filter(|it| matches!(it.kind, Kind::Strong { .. })).count();
+        let weak = items.iter().filter(|it| matches!(it.kind, Kind::Weak { .. })).count();
+        let unknown = items.iter().filter(|it| it.kind == Kind::Unknown).count();
+        let initials = items.iter().filter(|it| it.kind == Kind::Initial).count();
+        let words = strong + weak + unknown;
+        if words == 0 {
+            return None;
+        }
+        let start = toks[items[0].tok].start;
+        let end = items.last().unwrap().end;
+        let first_tok = &toks[items[0].tok];
+        // A single bare letter starting the run ("A Smith", "I Will") is a word, not an initial.
+        let bare_initial_first = items[0].kind == Kind::Initial && !text[first_tok.end..].starts_with('.');
+        let (start, items) = if bare_initial_first && matches!(first_tok.key.as_str(), "a" | "i" | "o") {
+            (toks[items[1..].first()?.tok].start, &items[1..])
+        } else {
+            (start, items)
+        };
+        if items.is_empty() {
+            return None;
+        }
+        let sentence_start = {
+            let before = text[..start].trim_end_matches([' ', '\t', '"', '(', '\'']);
+            before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', ';'])
+        };
+        let only_initial = words == 0;
+        if only_initial {
+            return None;
+        }
+        if cue == 2 {
+            return Some((start, end, 0.9));
+        }
+        let score = if words >= 2 {
+            if strong >= 1 {
+                // a strong token with another name-like word next to it
+                let unknown_only_partner = strong == 1 && unknown == words - 1;
+                if unknown_only_partner && sentence_start && items[0].kind == Kind::Unknown {
+                    0.6
+                } else {
+                    0.85
+                }
+            } else if weak >= 2 && unknown == 0 {
+                let first_ok = matches!(items[0].kind, Kind::Weak { first: true, .. });
+                let last_ok = matches!(items.last().unwrap().kind, Kind::Weak { last: true, .. });
+                if first_ok && last_ok && (!sentence_start || cue >= 1) && words == 2 {
+                    0.65
+                } else if cue == 1 && first_ok {
+                    0.6
+                } else {
+                    0.2
+                }
+            } else if unknown >= 1 && weak >= 1 {
+                // "Dolores Xyzzy": a name-list word next to an unknown capitalised word
+                let first_weak_first = matches!(items[0].kind, Kind::Weak { first: true, .. });
+                if first_weak_first && !sentence_start && initials == 0 {
+                    0.55
+                } else if cue == 1 {
+                    0.6
+                } else {
+                    0.2
+                }
+            } else if unknown >= 2 && initials >= 1 {
+                0.75 // "Szabina J Gelencsér"
+            } else if unknown >= 2 && cue == 1 {
+                0.6
+            } else {
+                0.2
+            }
+        } else {
+            // one word, maybe with initials
+            let k = items.iter().find(|it| it.kind != Kind::Initial).unwrap().kind;
+            match (k, initials > 0) {
+                (Kind::Strong { .. }, true) => 0.85,
+                (Kind::Strong { first: true, common: true }, false) => {
+                    if cue >= 1 {
+                        0.8
+                    } else {
+                        0.7
+                    }
+                }
+                (Kind::Strong { common: true, .. }, false) => {
+                    if cue >= 1 {
+                        0.75
+                    } else {
+                        0.6
+                    }
+                }
+                (Kind::Strong { common: false, .. }, false) => {
+                    if cue == 1 {
+                        0.7
+                    } else {
+                        0.4
+                    }
+                }
+                (Kind::Weak { first, .. }, true) => {
+                    if first && !sentence_start {
+                        0.6
+                    } else {
+                        0.3
+                    }
+                }
+                (Kind::Weak { .. }, false) => {
+                    let t = &toks[items[0].tok];
+                    let f = lex.word(t.base_key());
+                    // "John", "Frank", "Reed" are English words too, but capitalised in the
+                    // middle of a sentence of mixed-case text they are names far more often.
+                    let name_in_prose = f & W_FIRST != 0
+                        && f & (W_DRUG | W_CLINICAL | W_CALENDAR) == 0
+                        && !(f & W_EPONYM != 0 && t.possessive())
+                        && !lex.place_is_region(t.base_key())
+                        && t.case == Case::Title
+                        && case == DocCase::Mixed
+                        && !sentence_start;
+                    if cue == 1 && f & W_ENGLISH == 0 {
+                        0.6
+                    } else if name_in_prose {
+                        0.55
+                    } else {
+                        0.1
+                    }
+                }
+                (Kind::Unknown, true) => {
+                    if sentence_start {
+                        0.3
+                    } else {
+                        0.55
+                    }
+                }
+                (Kind::Unknown, false) => {
+                    if cue == 1 && case == DocCase::Mixed && !sentence_start {
+                        0.55
+                    } else {
+                        0.1
+                    }
+                }
+                (Kind::Initial, _) => 0.0,
+            }
+        };
+        (score > 0.0).then_some((start, end, score))
+    }
+
+    /// A common first name followed by a surname, neither of them a word ("patricia
+    /// desrosiers"): a name even in lower-case text with no cue.
+    fn full_name_pair(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
+        let Some(n) = toks.get(i + 1) else { return false };
+        let word = |f: u16| f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) != 0;
+        let (f, g) = (lex.word(toks[i].base_key()), lex.word(n.base_key()));
+        f & W_FIRST != 0
+            && !word(f)
+            && g & (W_LAST | W_LAST_RARE) != 0
+            && !word(g)
+            && !toks[i].possessive()
+            && text[toks[i].end..n.start] == *" "
+            && !lex.is_stopword(&toks[i].key)
+            && !lex.is_stopword(&n.key)
+    }
+
+    /// Lower-case text (ASR transcripts): names after a strong cue, or a first name and surname together.
+    fn find_lower(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>) {
+        for i in 0..toks.len() {
+            let (cue, clinician) = cue_before(toks, text, i);
+            if cue != 1 && cue != 2 && !full_name_pair(lex, text, toks, i) {
+                continue;
+            }
+            let t = &toks[i];
+            let f = lex.word(t.base_key());
+            let named = f & (W_FIRST | W_LAST | W_FIRST_RARE | W_LAST_RARE) != 0;
+            let wordish = f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0;
+            let ok = if cue == 2 { named || !wordish && t.text.chars().all(char::is_alphabetic) } else { f & (W_FIRST | W_LAST) != 0 && !wordish };
+            let ok = ok || cue == 0 && full_name_pair(lex, text, toks, i);
+            if !ok || lex.is_stopword(&t.key) {
+                continue;
+            }
+            let mut end = t.base_end();
+            // a surname after a first name: "nicole miller"
+            if let Some(n) = toks.get(i + 1) {
+                let g = lex.word(n.base_key());
+                let plain = g & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) == 0;
+                let english_surname = g & W_LAST != 0 && f & W_FIRST != 0 && !LOWER_NOT_SURNAME.contains(&n.key.as_str()) && !lex.is_stopword(&n.key);
+                if !t.possessive() && text[t.end..n.start] == *" " && g & (W_LAST | W_LAST_RARE) != 0 && (plain || english_surname) {
+                    end = n.base_end();
+                }
+            }
+            if eponym_after(toks, text, i) {
+                continue;
+            }
+            let score = if cue == 2 { 0.85 } else { 0.7 };
+            let mut span = Span::new(t.start, end, Label::Name, score, Source::Rule);
+            if clinician {
+                span = span.with_subtype(Subtype::Clinician);
+            }
+            out.push(span);
+        }
+    }
+}
+
+mod places {
+    use super::*;
+
+    /// Head nouns of organisation names: "Elm Clinic", "Mercy Hospital", "UCLA Medical Center".
+    const HEADS_1: &[&str] = &["hospital", "clinic", "infirmary", "pharmacy", "practice", "surgery", "hospice", "sanatorium", "sanitarium", "healthcare", "clinics", "hospitals"];
+    const HEADS_2: &[(&str, &str)] = &[
+        ("medical", "center"),
+        ("medical", "centre"),
+        ("health", "center"),
+        ("health", "centre"),
+        ("health", "system"),
+        ("health", "clinic"),
+        ("medical", "group"),
+        ("medical", "associates"),
+        ("urgent", "care"),
+        ("care", "center"),
+        ("nursing", "home"),
+        ("rehabilitation", "center"),
+        ("cancer", "center"),
+        ("cancer", "institute"),
+        ("surgical", "center"),
+        ("surgery", "center"),
+        ("family", "medicine"),
+        ("health", "services"),
+        ("medical", "clinic"),
+        ("heart", "institute"),
+        ("eye", "institute"),
+        ("children's", "hospital"),
+        ("health", "partners"),
+        ("memorial", "hospital"),
+    ];
+    /// Modifiers that alone make a generic phrase ("Family Practice", "the Pain Clinic").
+    const GENERIC: &[&str] = &[
+        "the", "a", "an", "our", "your", "his", "her", "their", "my", "this", "that", "same", "another", "other",
+        "general", "community", "family", "urgent", "primary", "pain", "dental", "eye", "sleep", "cancer", "women's",
+        "children's", "childrens", "womens", "university", "regional", "medical", "mental", "behavioral", "veterans",
+        "state", "county", "city", "teaching", "private", "public", "local", "main", "new", "old", "specialty",
+        "surgical", "animal", "veterinary", "walk-in", "outpatient", "inpatient", "rehabilitation", "psychiatric",
+        "cardiology", "dermatology", "oncology", "orthopedic", "orthopaedic", "pediatric", "pediatrics", "fertility",
+        "diabetes", "wound", "care", "health", "allergy", "asthma", "vein", "spine", "foot", "skin", "weight", "loss",
+        "methadone", "dialysis", "lab", "imaging", "radiology", "internal", "medicine", "emergency", "trauma",
+        "free", "student", "campus", "employee", "military", "army", "va", "retail", "online", "virtual", "hand",
+        "plastic", "cosmetic", "day", "night", "sports", "heart", "kidney", "liver", "lung", "breast", "brain",
+        "gi", "ent", "ob", "gyn", "obgyn", "ivf", "std", "hiv", "travel", "vaccine", "immunization", "memory",
+        "neurology", "urology", "nephrology", "gastroenterology", "rheumatology", "endocrinology", "hematology",
+        "ophthalmology", "optometry", "audiology", "podiatry", "chiropractic", "physical", "therapy", "occupational",
+        "speech", "addiction", "recovery", "detox", "rural", "nearest", "nearby", "big", "small", "large", "best",
+        "good", "major", "top", "any", "some", "every", "each", "which", "what", "whose", "nurse", "nursing", "drug",
+        "and", "&", "of", "at", "in", "for", "st", "mt", "saint", "mount", "specialist", "specialists", "doctor's",
+        "doctors", "dentist", "dentist's", "vet", "vet's", "er", "ed", "icu", "or", "clinic", "hospital", "center",
+        "centre", "group", "practice", "surgery", "gp", "nhs", "trust", "foundation", "senior", "geriatric",
+    ];
+    /// Words before a place name that make it one: "lives in Reading", "from Mobile".
+    const PLACE_CUES: &[&str] = &[
+        "in", "from", "near", "at", "to", "outside", "around", "of", "visiting", "visited", "toward", "towards",
+        "via", "into", "between", "lives", "born", "moved", "relocated", "resides", "resident", "native", "downtown",
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "city", "town",
+    ];
+    const CONNECTORS: &[&str] = &["of", "the", "de", "la", "le", "les", "du", "del", "della", "des", "upon", "on", "y", "da", "do", "dos", "das", "von", "van", "der", "am", "im", "en", "sur", "and", "&"];
+
+    fn capital(t: &Tok<'_>, case: DocCase) -> bool {
+        match t.case {
+            Case::Title => true,
+            Case::Upper => true,
+            Case::Initial => true,
+            Case::Lower => case == DocCase::Lower && false,
+            Case::Other => t.text.chars().next().is_some_and(char::is_uppercase),
+        }
+    }
+
+    fn gap_ok(text: &str, a: &Tok<'_>, b: &Tok<'_>) -> bool {
+        let gap = &text[a.end..b.start];
+        if gap.is_empty() || gap.contains('\n') || gap.len() > 3 {
+            return false;
+        }
+        let g = gap.trim_matches(' ');
+        g.is_empty() || (g == "." && lexicon::is_title_abbrev(&a.key)) || g == "&"
+    }
+
+    pub fn find(lex: &Lexicon, text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
+        let mut covered_until = 0usize;
+        let mut i = 0;
+        while i < toks.len() {
+            if toks[i].start < covered_until {
+                i += 1;
+                continue;
+            }
+            if let Some((j, info, cut)) = longest_place(lex, text, toks, i, case) {
+                let start = toks[i].start;
+                let end = toks[j].base_end_if(cut);
+                if let Some((score, sub)) = judge(lex, text, toks, i, j, info, case) {
+                    out.push(Span::new(start, end, Label::Location, score, Source::Dictionary).with_subtype(sub));
+                    covered_until = end;
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        organisations(lex, text, toks, case, out);
+        counties(text, toks, case, out);
+    }
+
+    /// The longest run of tokens from `i` that is a known place, with every word capitalised.
+    fn longest_place(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize, case: DocCase) -> Option<(usize, PlaceInfo, bool)> {
+        if !capital(&toks[i], case) || CONNECTORS.contains(&toks[i].key.as_str()) {
+            return None;
+        }
+        let mut key = String::new();
+        let mut best = None;
+        let mut parts = 0;
+        for j in i..toks.len().min(i + lex.max_place_words) {
+            if j > i {
+                if !gap_ok(text, &toks[j - 1], &toks[j]) {
+                    break;
+                }
+                let t = &toks[j];
+                if !capital(t, case) && !CONNECTORS.contains(&t.key.as_str()) {
+                    break;
+                }
+                key.push(' ');
+            }
+            let k = lexicon::place_key(&toks[j].key);
+            parts += k.split(' ').count();
+            if parts > lex.max_place_words {
+                break;
+            }
+            key.push_str(&k);
+            if let Some(info) = lex.place(&key) {
+                best = Some((j, info, false));
+            } else if toks[j].possessive() {
+                // "St. Mary's": the key without the possessive
+                let base = lexicon::place_key(toks[j].base_key());
+                let short = format!("{}{}", &key[..key.len() - k.len()], base);
+                if let Some(info) = lex.place(&short) {
+                    best = Some((j, info, true));
+                }
+            }
+        }
+        best
+    }
+
+    fn word_before<'a>(text: &str, toks: &'a [Tok<'a>], i: usize) -> Option<&'a Tok<'a>> {
+        let p = toks.get(i.checked_sub(1)?)?;
+        let gap = &text[p.end..toks[i].start];
+        (!gap.contains('\n') && gap.trim().is_empty()).then_some(p)
+    }
+
+    /// ", MA" / ", Texas" / ", USA" after token `j`.
+    fn region_after(lex: &Lexicon, text: &str, toks: &[Tok<'_>], j: usize) -> bool {
+        let Some(n) = toks.get(j + 1) else { return false };
+        let gap = &text[toks[j].end..n.start];
+        if gap.trim() != "," || gap.contains('\n') {
+            return false;
+        }
+        (n.case == Case::Upper && n.text.len() == 2 && lex.is_state_abbrev(n.text)) || lex.place_is_region(&n.key) || {
+            // two-word states and countries
+            toks.get(j + 2).is_some_and(|m| lex.place_is_region(&format!("{} {}", n.key, m.key)))
+        }
+    }
+
+    fn judge(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize, j: usize, info: PlaceInfo, case: DocCase) -> Option<(f32, Subtype)> {
+        let n_words = j + 1 - i;
+        let before = word_before(text, toks, i);
+        if let Some(b) = before {
+            if HONORIFICS.contains(&b.key.as_str()) {
+                return None; // "Dr. Houston"
+            }
+        }
+        if info.hospital {
+            return Some((0.85, Subtype::Hospital));
+        }
+        if info.county && n_words >= 2 {
+            return Some((0.9, Subtype::County));
+        }
+        if info.state {
+            return Some((0.9, Subtype::State));
+        }
+        if info.country {
+            return Some((0.9, Subtype::Country));
+        }
+        let pop = info.us_pop.max(info.world_pop);
+        if pop.is_none() {
+            return None;
+        }
+        let pop = pop.unwrap_or(0);
+        let cue_before = before.is_some_and(|b| PLACE_CUES.contains(&b.key.as_str()));
+        let cue_after = region_after(lex, text, toks, j);
+        // Is any word of it a common word or a person's name?
+        let common = (i..=j).any(|k| {
+            let f = lex.word(toks[k].base_key());
+            f & (W_ENGLISH | W_CALENDAR | W_CLINICAL | W_DRUG | W_EPONYM) != 0
+                || (n_words == 1 && f & (W_FIRST | W_LAST) != 0)
+                || lex.is_stopword(&toks[k].key)
+        });
+        let all_common_words = (i..=j).all(|k| lex.word(toks[k].base_key()) & (W_ENGLISH | W_CALENDAR) != 0 || CONNECTORS.contains(&toks[k].key.as_str()));
+        // ALL-CAPS acronyms in mixed text are rarely places
+        if case == DocCase::Mixed && n_words == 1 && toks[i].case == Case::Upper && toks[i].text.chars().count() <= 4 {
+            return None;
+        }
+        let us = info.us_pop.is_some();
+        let score = if cue_after {
+            0.9
+        } else if cue_before {
+            if all_common_words && n_words == 1 {
+                // "in March", "at Reading": capitalised common words after a preposition
+                if pop >= 50_000 && us { 0.55 } else { 0.3 }
+            } else if common {
+                if pop >= 10_000 { 0.7 } else { 0.5 }
+            } else if us || pop >= 15_000 {
+                0.8
+            } else {
+                0.6
+            }
+        } else if common {
+            if n_words >= 2 && !all_common_words && pop >= 100_000 { 0.6 } else { 0.2 }
+        } else if us {
+            if pop >= 20_000 || n_words >= 2 && pop >= 5_000 { 0.65 } else { 0.4 }
+        } else if pop >= 500_000 {
+            0.6
+        } else {
+            0.35
+        };
+        Some((score, Subtype::City))
+    }
+
+    /// Capitalised words before a head noun: "Elm Clinic", "St. Mary's Hospital", "New Orleans Health Center".
+    fn organisations(lex: &Lexicon, text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
+        if case == DocCase::Lower {
+            return;
+        }
+        let mut k = 0;
+        while k < toks.len() {
+            let t = &toks[k];
+            if !matches!(t.case, Case::Title | Case::Upper) {
+                k += 1;
+                continue;
+            }
+            // head: one word or two
+            let (head_start, head_end) = if k + 1 < toks.len()
+                && HEADS_2.iter().any(|(a, b)| *a == t.key && *b == toks[k + 1].key)
+                && gap_ok(text, t, &toks[k + 1])
+                && matches!(toks[k + 1].case, Case::Title | Case::Upper)
+            {
+                (k, k + 1)
+            } else if HEADS_1.contains(&t.key.as_str()) {
+                (k, k)
+            } else {
+                k += 1;
+                continue;
+            };
+            // walk left over capitalised modifiers
+            let mut m = head_start;
+            let mut mods: Vec<usize> = Vec::new();
+            while m > 0 && mods.len() < 5 {
+                let p = &toks[m - 1];
+                if !gap_ok(text, p, &toks[m]) {
+                    break;
+                }
+                let cap = matches!(p.case, Case::Title | Case::Upper | Case::Initial);
+                if !(cap || matches!(p.key.as_str(), "of" | "and" | "&")) {
+                    break;
+                }
+                if HONORIFICS.contains(&p.key.as_str()) && !lexicon::is_title_abbrev(&p.key) {
+                    break;
+                }
+                m -= 1;
+                mods.push(m);
+            }
+            // trailing connectors and a leading "The" are not part of the name
+            while let Some(&first) = mods.last() {
+                if matches!(toks[first].key.as_str(), "of" | "and" | "&" | "the" | "a" | "an" | "at" | "to" | "our" | "your" | "my") {
+                    mods.pop();
+                } else {
+                    break;
+                }
+            }
+            // "Hospital of the University of Pennsylvania"
+            let mut end_tok = head_end;
+            if let (Some(of), Some(nx)) = (toks.get(head_end + 1), toks.get(head_end + 2)) {
+                if of.key == "of" && gap_ok(text, &toks[head_end], of) && gap_ok(text, of, nx) && nx.case == Case::Title {
+                    let mut e = head_end + 2;
+                    while e + 1 < toks.len() && e - head_end < 6 && gap_ok(text, &toks[e], &toks[e + 1]) && (toks[e + 1].case == Case::Title || matches!(toks[e + 1].key.as_str(), "of" | "the")) {
+                        e += 1;
+                    }
+                    while matches!(toks[e].key.as_str(), "of" | "the") {
+                        e -= 1;
+                    }
+                    if (head_end + 2..=e).any(|x| !GENERIC.contains(&toks[x].key.as_str())) {
+                        end_tok = e;
+                    }
+                }
+            }
+            let first = mods.last().copied().unwrap_or(head_start);
+            let specific = mods.iter().any(|&x| !GENERIC.contains(&toks[x].key.as_str()) && !GENERIC.contains(&toks[x].base_key()))
+                || end_tok > head_end;
+            if !specific || mods.is_empty() && end_tok == head_end {
+                k = head_end + 1;
+                continue;
+            }
+            // a sentence-initial capitalised common word alone is not a name: "Call Clinic"
+            let only = mods.len() == 1 && end_tok == head_end;
+            let f = lex.word(toks[first].base_key());
+            let sentence_start = {
+                let before = text[..toks[first].start].trim_end();
+                before.is_empty() || before.ends_with(['.', '!', '?', ':', ';'])
+            };
+            let head = &toks[head_end].key;
+            let org = matches!(head.as_str(), "pharmacy" | "practice" | "surgery" | "healthcare");
+            let mut score = if org { 0.7 } else { 0.85 };
+            if only && f & W_ENGLISH != 0 && sentence_start {
+                score = 0.45;
+            }
+            if head == "surgery" && only && f & W_ENGLISH != 0 {
+                score = 0.4;
+            }
+            let start = toks[first].start;
+            let end = toks[end_tok].end;
+            let sub = if org { Subtype::Organization } else { Subtype::Hospital };
+            out.push(Span::new(start, end, Label::Location, score, Source::Rule).with_subtype(sub));
+            k = end_tok + 1;
+        }
+    }
+
+    /// "Suffolk County", "Orleans Parish": capitalised words before County/Parish/Borough.
+    fn counties(text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
+        if case == DocCase::Lower {
+            return;
+        }
+        for k in 1..toks.len() {
+            let t = &toks[k];
+            if !(matches!(t.key.as_str(), "county" | "parish" | "borough") && matches!(t.case, Case::Title | Case::Upper)) {
+                continue;
+            }
+            let mut m = k;
+            while m > 0 && k - m < 3 {
+                let p = &toks[m - 1];
+                if !gap_ok(text, p, &toks[m]) || !matches!(p.case, Case::Title | Case::Upper) || matches!(p.key.as_str(), "the" | "a" | "in" | "of") {
+                    break;
+                }
+                m -= 1;
+            }
+            if m < k {
+                out.push(Span::new(toks[m].start, t.end, Label::Location, 0.85, Source::Rule).with_subtype(Subtype::County));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -14,6 +14,8 @@ pub mod contact;
 pub mod dates;
 pub mod dictionary;
 pub mod identifiers;
+pub mod spoken;
+pub mod spoken_numbers;
 
 /// A document as detectors see it. Today it is the text alone; normalised views
 /// (lower-cased, spoken forms with offset maps) will hang off it.
@@ -49,6 +51,7 @@ pub fn pattern_detectors() -> Vec<Box<dyn Detector>> {
     all.extend(identifiers::detectors());
     all.extend(dates::detectors());
     all.extend(address::detectors());
+    all.extend(spoken::detectors());
     all
 }
 

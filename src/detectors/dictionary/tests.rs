@@ -1,0 +1,121 @@
+use super::*;
+
+fn spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    for d in detectors().expect("bundled dictionaries load") {
+        d.detect(&Document::new(text), &mut out).unwrap();
+    }
+    out.retain(|s| s.score >= 0.5);
+    out
+}
+
+fn found(text: &str, label: Label) -> Vec<&str> {
+    let mut v: Vec<(usize, &str)> = spans(text).iter().filter(|s| s.label == label && !s.subtype.is_some_and(|t| t.is_exempt())).map(|s| (s.start, &text[s.start..s.end])).collect();
+    v.sort();
+    v.dedup();
+    v.into_iter().map(|(_, s)| s).collect()
+}
+
+fn names(text: &str) -> Vec<&str> {
+    found(text, Label::Name)
+}
+
+fn places(text: &str) -> Vec<&str> {
+    found(text, Label::Location)
+}
+
+#[test]
+fn eponyms_and_common_words_are_not_names() {
+    for text in [
+        "History of Parkinson's disease, on carbidopa.",
+        "Presented with Bell's palsy on the left.",
+        "Apgar score 8 and 9.",
+        "Apgars were 8 and 9 at one and five minutes.",
+        "You may go home today.",
+        "I will call you tomorrow.",
+        "Please mark the site before surgery.",
+        "Will you take the medicine? May I examine you?",
+        "Hope is important. Mark the calendar.",
+        "Foley catheter removed; Holter monitor placed.",
+        "Negative Babinski sign, Glasgow Coma Scale 15.",
+        "Crohn's disease flare, started on Humira.",
+        "Hodgkin lymphoma in remission.",
+    ] {
+        assert_eq!(names(text), Vec::<&str>::new(), "no NAME in: {text}");
+    }
+}
+
+#[test]
+fn names_with_cues_and_pairs() {
+    assert_eq!(names("Referred to Dr. Will Parkinson for review."), vec!["Will Parkinson"]);
+    assert_eq!(names("Spoke with Mary Brown about her results."), vec!["Mary Brown"]);
+    assert_eq!(names("a 34-year-old female like Anna S., previously treated"), vec!["Anna S."]);
+    assert_eq!(names("Krisztián Szöllösy listed his top 20 songs"), vec!["Krisztián Szöllösy"]);
+    assert_eq!(names("Seen by Faina D. Yefremova today."), vec!["Faina D. Yefremova"]);
+    assert_eq!(names("Seen by Dr. Xyzzowicz today."), vec!["Xyzzowicz"]);
+    assert_eq!(names("Mr. James T. was operated on"), vec!["James T."]);
+}
+
+#[test]
+fn name_offsets_are_exact_in_multibyte_text() {
+    let text = "Zoë — patient Krisztián Szöllösy, née Kovács.";
+    let s: Vec<Span> = spans(text).into_iter().filter(|s| s.label == Label::Name).collect();
+    let hit = s.iter().find(|s| text[s.start..s.end].starts_with("Krisztián")).expect("name found");
+    assert_eq!(&text[hit.start..hit.end], "Krisztián Szöllösy");
+    assert_eq!(hit.start, text.find("Krisztián").unwrap());
+    assert!(hit.score >= 0.8);
+}
+
+#[test]
+fn a_possessive_is_not_part_of_the_name() {
+    assert_eq!(names("It was Maria Gonzalez's idea."), vec!["Maria Gonzalez"]);
+}
+
+#[test]
+fn lower_case_transcripts_need_strong_cues() {
+    assert_eq!(names("[doctor] hi mr. jones how are you feeling"), vec!["jones"]);
+    assert_eq!(names("[doctor] next patient is nicole miller she is here for"), vec!["nicole miller"]);
+    assert_eq!(names("[doctor] you may go and i will call you to mark the time"), Vec::<&str>::new());
+}
+
+#[test]
+fn all_caps_text() {
+    assert_eq!(names("PATIENT SEEN BY DR. JOHN SMITH ON ARRIVAL"), vec!["JOHN SMITH"]);
+}
+
+#[test]
+fn hospitals_and_cities() {
+    assert_eq!(places("She was seen at Methodist Hospital in Houston last spring."), vec!["Methodist Hospital", "Houston"]);
+    assert_eq!(places("Transferred to St. Mary's Hospital."), vec!["St. Mary's Hospital"]);
+    assert_eq!(places("Follow up at Elm Clinic next week."), vec!["Elm Clinic"]);
+    assert_eq!(places("Treated at St. Vincent's for the fracture."), vec!["St. Vincent's"]);
+    assert_eq!(places("Records from Cedars-Sinai were reviewed."), vec!["Cedars-Sinai"]);
+    assert_eq!(places("Lives in Suffolk County with her son."), vec!["Suffolk County"]);
+    assert_eq!(places("She lives in Reading, MA."), vec!["Reading"]);
+}
+
+#[test]
+fn common_word_cities_need_context() {
+    assert_eq!(places("Mobile phase was adjusted."), Vec::<&str>::new());
+    assert_eq!(places("Reading glasses were prescribed."), Vec::<&str>::new());
+    assert_eq!(places("The Family Practice called back."), Vec::<&str>::new());
+    assert_eq!(places("Hospital course was uneventful."), Vec::<&str>::new());
+}
+
+#[test]
+fn states_and_countries_are_exempt_spans() {
+    let text = "Moved from Texas to Canada.";
+    let s = spans(text);
+    assert!(s.iter().any(|s| &text[s.start..s.end] == "Texas" && s.subtype == Some(Subtype::State)));
+    assert!(s.iter().any(|s| &text[s.start..s.end] == "Canada" && s.subtype == Some(Subtype::Country)));
+    assert_eq!(places(text), Vec::<&str>::new());
+}
+
+#[test]
+fn spans_lie_on_char_boundaries() {
+    let text = "Ünal Øberg from Goiânia, São Paulo — Dr. Ødegård.";
+    for s in spans(text) {
+        assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end) && s.start < s.end);
+    }
+    assert!(names(text).contains(&"Ødegård"));
+}

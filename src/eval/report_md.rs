@@ -1,0 +1,262 @@
+//! `report.md`: the report as Markdown (for a terminal, a pull request, a wiki),
+//! and `summary.md`, the figures-only table `evaluation/results.sh` pastes
+//! into `evaluation/README.md`.
+
+use super::report_json::{CorpusReport, Figure, Measures, Report, Row};
+use std::fmt::Write;
+
+/// `0.953 [0.944, 0.961] (2832/2972)`; `n/a (0/0)` when there is nothing to count.
+pub fn fig(f: &Figure) -> String {
+    match (f.value, f.ci_low, f.ci_high) {
+        (Some(v), Some(lo), Some(hi)) => format!("{v:.3} [{lo:.3}, {hi:.3}] ({}/{})", f.hits, f.total),
+        _ => format!("n/a ({}/{})", f.hits, f.total),
+    }
+}
+
+/// `0.953 (2832/2972)` without the interval, for wide tables.
+fn short(f: &Figure) -> String {
+    match f.value {
+        Some(v) => format!("{v:.3} ({}/{})", f.hits, f.total),
+        None => "n/a".into(),
+    }
+}
+
+/// Escapes text quoted from a corpus so that it cannot break the table or turn into markup.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push('⏎'),
+            '\r' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of figures per corpus, for the terminal (no corpus text).
+pub fn summary_line(c: &CorpusReport) -> String {
+    format!(
+        "{}: binary recall {}, strict {}, token {}; binary precision {}; leak-free documents {}; {} leaks",
+        c.name,
+        fig(&c.recall.binary),
+        short(&c.recall.strict),
+        short(&c.recall.token),
+        fig(&c.precision.binary),
+        short(&c.leak_free_documents),
+        c.leaks.len()
+    )
+}
+
+/// The results table of `evaluation/README.md`: figures only, no PHI.
+pub fn summary_table(r: &Report) -> String {
+    let mut s = String::new();
+    s.push_str("| corpus | documents | required spans | binary recall [95% CI] | strict recall | token recall | binary precision [95% CI] | token precision | leak-free documents |\n");
+    s.push_str("|---|---:|---:|---|---|---|---|---|---|\n");
+    for c in &r.corpora {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            esc(&c.name),
+            c.documents,
+            c.gold_spans.required,
+            fig(&c.recall.binary),
+            short(&c.recall.strict),
+            short(&c.recall.token),
+            fig(&c.precision.binary),
+            short(&c.precision.token),
+            short(&c.leak_free_documents)
+        );
+    }
+    s
+}
+
+fn measures_table(s: &mut String, recall: &Measures, precision: &Measures) {
+    s.push_str("| measure | recall [95% CI] (hits/total) | precision [95% CI] (hits/total) |\n|---|---|---|\n");
+    for (name, r, p) in [
+        ("binary entity", &recall.binary, &precision.binary),
+        ("strict entity", &recall.strict, &precision.strict),
+        ("token", &recall.token, &precision.token),
+    ] {
+        let _ = writeln!(s, "| {name} | {} | {} |", fig(r), fig(p));
+    }
+}
+
+fn rows_table(s: &mut String, rows: &[Row], with_subtype: bool) {
+    let sub_h = if with_subtype { " subtype |" } else { "" };
+    let sub_a = if with_subtype { "---|" } else { "" };
+    let _ = writeln!(s, "| label |{sub_h} required | leaks (partial) | binary recall [95% CI] | strict recall | token recall | predicted | binary precision [95% CI] | strict precision | token precision |");
+    let _ = writeln!(s, "|---|{sub_a}---:|---:|---|---|---|---:|---|---|---|");
+    for r in rows {
+        let sub = if with_subtype { format!(" {} |", esc(r.subtype.as_deref().unwrap_or("-"))) } else { String::new() };
+        let _ = writeln!(
+            s,
+            "| {} |{sub} {} | {} ({}) | {} | {} | {} | {} | {} | {} | {} |",
+            r.label,
+            r.required_spans,
+            r.leaks,
+            r.partial_leaks,
+            fig(&r.recall.binary),
+            short(&r.recall.strict),
+            short(&r.recall.token),
+            r.predicted_spans,
+            fig(&r.precision.binary),
+            short(&r.precision.strict),
+            short(&r.precision.token)
+        );
+    }
+}
+
+fn corpus_section(s: &mut String, c: &CorpusReport) {
+    let _ = writeln!(s, "\n## Corpus `{}`\n", esc(&c.name));
+    let _ = writeln!(s, "- gold file: `{}`", c.path);
+    if let Some(p) = &c.predictions {
+        let _ = writeln!(s, "- predictions: `{p}`");
+    }
+    let _ = writeln!(
+        s,
+        "- {} documents ({} with required PHI); {} gold spans: {} required, {} exempt; {} predicted spans",
+        c.documents,
+        c.documents_with_phi,
+        c.gold_spans.total,
+        c.gold_spans.required,
+        c.gold_spans.exempt,
+        c.predicted_spans
+    );
+    let _ = writeln!(
+        s,
+        "- leak-free documents: {} (of those with required PHI: {})\n",
+        fig(&c.leak_free_documents),
+        fig(&c.leak_free_documents_with_phi)
+    );
+    measures_table(s, &c.recall, &c.precision);
+    for n in &c.notes {
+        let _ = writeln!(s, "\nNote: {n}");
+    }
+    if !c.failed_documents.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### Failed documents (every span in them counts as missed)\n\n| document | error |\n|---|---|"
+        );
+        for f in &c.failed_documents {
+            let _ = writeln!(s, "| {} | {} |", esc(&f.doc_id), esc(&f.error));
+        }
+    }
+    s.push_str("\n### Per label\n\n");
+    rows_table(s, &c.per_label, false);
+    s.push_str("\n### Per subtype\n\n");
+    rows_table(s, &c.per_subtype, true);
+    if let Some(ex) = &c.exempt {
+        s.push_str("\n### Exempt spans (not counted in recall; redacting them is allowed)\n\n| label | subtype | spans | redacted | partly redacted |\n|---|---|---:|---:|---:|\n");
+        for e in ex {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                e.label,
+                esc(&e.subtype),
+                e.spans,
+                e.redacted,
+                e.partly_redacted
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n### Attribution (by {})\n\n| {} | spans | hits | sole hits | recall alone [95% CI] | precision alone [95% CI] |\n|---|---:|---:|---:|---|---|",
+        c.attribution.by, c.attribution.by
+    );
+    for g in &c.attribution.groups {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            esc(&g.name),
+            g.spans,
+            g.hits,
+            g.sole_hits,
+            fig(&g.recall_alone),
+            fig(&g.precision_alone)
+        );
+    }
+    let _ = writeln!(s, "\n### Leaks ({})\n", c.leaks.len());
+    if c.leaks.is_empty() {
+        s.push_str("No required gold span was missed.\n");
+    } else {
+        s.push_str("| document | label | subtype | offsets | miss | text | context |\n|---|---|---|---|---|---|---|\n");
+        for l in &c.leaks {
+            let miss = if l.partial {
+                format!("partial ({}/{} covered)", l.covered_chars, l.significant_chars)
+            } else {
+                "missed".into()
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {}..{} | {} | **{}** | …{}**{}**{}… |",
+                esc(&l.doc_id),
+                l.label,
+                esc(l.subtype.as_deref().unwrap_or("-")),
+                l.start,
+                l.end,
+                miss,
+                esc(&l.text),
+                esc(&l.context_before),
+                esc(&l.text),
+                esc(&l.context_after)
+            );
+        }
+    }
+    let fp = &c.false_positives;
+    let _ = writeln!(
+        s,
+        "\n### Most frequent false positives ({} spans, {} distinct; top {} shown)\n",
+        fp.spans,
+        fp.distinct,
+        fp.top.len()
+    );
+    if !fp.top.is_empty() {
+        s.push_str("| count | label | text | on a non-PHI entity | examples |\n|---:|---|---|---|---|\n");
+        for f in &fp.top {
+            let ex: Vec<String> =
+                f.examples.iter().map(|e| format!("{} {}..{}", esc(&e.doc_id), e.start, e.end)).collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                f.count,
+                f.label,
+                esc(&f.text),
+                f.non_phi_entity.as_deref().unwrap_or("-"),
+                ex.join(", ")
+            );
+        }
+    }
+}
+
+/// The whole report as Markdown.
+pub fn render(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# De-identification evaluation report\n\n> **{}**\n", r.notice);
+    let _ = writeln!(s, "- generator: {}; mode: {}; required only: {}", r.generator, r.mode, r.required_only);
+    if let Some(c) = &r.config {
+        let _ = writeln!(s, "- engine configuration: `{}`", c);
+    }
+    s.push_str("- figures: recall over required gold spans, precision over predicted spans; 95% Wilson intervals; definitions in `evaluation/README.md`.\n");
+    for c in &r.corpora {
+        corpus_section(&mut s, c);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_and_escaping() {
+        assert_eq!(fig(&Figure::new(29, 30)), "0.967 [0.833, 0.994] (29/30)");
+        assert_eq!(fig(&Figure::new(0, 0)), "n/a (0/0)");
+        assert_eq!(esc("a|b\n*c*"), "a\\|b⏎\\*c\\*");
+    }
+}
