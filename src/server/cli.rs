@@ -94,6 +94,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("cannot size the engine's thread pool")?;
     let engine = Engine::new(config.engine_config()?)?;
+    // Build lazily compiled patterns and dictionaries now, so the first request is not
+    // slow and /readyz means ready. The text is synthetic; its result is discarded.
+    let _ = engine.redact("Warm-up: Dr. Jane Roe saw the patient on March 14, 2021; call 617-555-0199.");
     let logger = Logger::stderr();
     let state = Arc::new(AppState::new(config, engine, logger.clone())?);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()?;
