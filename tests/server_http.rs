@@ -845,3 +845,37 @@ async fn openapi_matches_routes_and_responses() {
     // The checker does reject what does not match.
     assert!(validate(&doc, response_schema(&doc, "/v1/redact", "post", 200, "application/json"), &json!({"text": "x"}), "neg").is_err());
 }
+
+#[tokio::test]
+async fn transcripts_come_back_in_their_own_format() {
+    let f = start(|_| {}).await;
+    let key = Some(f.keys.redact.as_str());
+    let vtt = format!("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nDoctor: Hello {NAME}\n\n00:00:03.000 --> 00:00:04.000\nPatient: SSN {PLANT}\n");
+    for format in ["vtt", "auto"] {
+        let r = post_json(f.addr, "/v1/redact", key, &json!({"text": vtt, "options": {"format": format}})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let out = r.json()["text"].as_str().unwrap().to_string();
+        assert!(out.starts_with("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n"), "{out}");
+        assert!(out.contains(&format!("Hello [NAME]\n\n00:00:03.000 --> 00:00:04.000\n")) && out.contains("SSN [SSN]"), "{out}");
+        assert!(!out.contains(PLANT));
+    }
+    // NDJSON, format in the query.
+    let line = format!("{}\n", json!({"id": "t1", "text": vtt}));
+    let r = send(f.addr, request("POST", "/v1/redact?format=vtt", key, Some("application/x-ndjson"), line)).await;
+    assert!(r.text().contains("Hello [NAME]") && !r.text().contains(PLANT), "{}", r.text());
+    // A transcript that does not parse is the client's error, and is not echoed.
+    let r = post_json(f.addr, "/v1/redact", key, &json!({"text": format!("{{\"words\": [\"{PLANT}\""), "options": {"format": "words-json"}})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.code(), "invalid_transcript");
+    assert!(!r.text().contains(PLANT));
+    for (path, options) in [
+        ("/v1/detect", json!({"format": "vtt"})),
+        ("/v1/redact", json!({"format": "vtt", "placeholder": "numbered"})),
+        ("/v1/redact", json!({"format": PLANT})),
+    ] {
+        let r = post_json(f.addr, path, key, &json!({"text": vtt, "options": options})).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path} {options}");
+        assert_eq!(r.code(), "bad_options");
+        assert!(!r.text().contains(PLANT));
+    }
+}

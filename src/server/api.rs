@@ -5,6 +5,8 @@ use super::audit::AuditRecord;
 use super::{error_body, json_response, ndjson, AppState, ReqCtx};
 use crate::config::{Config, PlaceholderStyle};
 use crate::engine::Engine;
+use crate::error::ErrorKind;
+use crate::transcript::{self, Format as TranscriptFormat};
 use crate::offsets::{spans_to_code_points, SpanOut};
 use crate::span::{Label, Span};
 use crate::{merge, policy, redact};
@@ -40,6 +42,9 @@ pub struct RequestOptions {
     /// Labels left in the text, in addition to the server's `keep_labels`.
     #[serde(default)]
     pub keep_labels: Vec<Label>,
+    /// `/v1/redact` only: the text is a transcript (`vtt`, `srt`, `turns`, `words-json`,
+    /// `text`, or `auto` to tell by content) and comes back in the same format.
+    pub format: Option<String>,
 }
 
 impl RequestOptions {
@@ -69,11 +74,19 @@ impl RequestOptions {
                         o.keep_labels.push(Label::parse(l).ok_or("query parameter `keep_labels` holds an unknown label")?);
                     }
                 }
-                _ => return Err("unknown query parameter (known: placeholder, keep_year, keep_labels)".into()),
+                "format" => o.format = Some(v.to_string()),
+                _ => return Err("unknown query parameter (known: placeholder, keep_year, keep_labels, format)".into()),
             }
         }
         Ok(o)
     }
+}
+
+/// A transcript format asked for, or `auto`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Transcript {
+    Auto,
+    Format(TranscriptFormat),
 }
 
 /// The engine configuration for one request.
@@ -81,10 +94,33 @@ pub struct Resolved {
     config: Config,
     /// The request keeps labels the engine does not: re-run policy and merge on raw spans.
     repolicy: bool,
+    transcript: Option<Transcript>,
 }
 
 impl Resolved {
-    pub fn new(engine: &Engine, options: &RequestOptions) -> Resolved {
+    /// Checks the options against the route; errors name the option, never a value.
+    pub fn new(engine: &Engine, options: &RequestOptions, op: Op) -> Result<Resolved, &'static str> {
+        let transcript = match options.format.as_deref() {
+            None => None,
+            Some("auto") => Some(Transcript::Auto),
+            Some(f) => Some(Transcript::Format(
+                TranscriptFormat::parse(f).ok_or("`format` must be vtt, srt, turns, words-json, text or auto")?,
+            )),
+        };
+        if transcript.is_some() {
+            if op != Op::Redact {
+                return Err("`format` is supported on /v1/redact only");
+            }
+            if options.placeholder.is_some() || options.keep_year.is_some() || !options.keep_labels.is_empty() {
+                return Err("with `format`, the server's placeholder, keep_year and keep_labels apply: drop the other options");
+            }
+        }
+        let mut resolved = Resolved::plain(engine, options);
+        resolved.transcript = transcript;
+        Ok(resolved)
+    }
+
+    fn plain(engine: &Engine, options: &RequestOptions) -> Resolved {
         let mut config = engine.config().clone();
         if let Some(p) = options.placeholder {
             config.placeholder = p;
@@ -99,7 +135,7 @@ impl Resolved {
                 repolicy = true;
             }
         }
-        Resolved { config, repolicy }
+        Resolved { config, repolicy, transcript: None }
     }
 }
 
@@ -145,6 +181,30 @@ pub fn process(engine: &Engine, resolved: &Resolved, op: Op, text: &str, max_byt
         return DocOutcome::err("document_too_large", format!("the document is longer than the limit of {max_bytes} bytes"));
     }
     let chars = text.chars().count();
+    if let Some(t) = resolved.transcript {
+        let format = match t {
+            Transcript::Auto => TranscriptFormat::detect(None, text),
+            Transcript::Format(f) => f,
+        };
+        return match catch_unwind(AssertUnwindSafe(|| transcript::redact(engine, text, format))) {
+            Ok(Ok(r)) => DocOutcome::Ok {
+                labels: r.spans.iter().map(|s| s.label).collect(),
+                spans: spans_to_code_points(&r.conversation.text, &r.spans),
+                text: Some(r.text),
+                chars,
+            },
+            Ok(Err(e)) if *e.kind() == ErrorKind::Input => DocOutcome::Err {
+                code: "invalid_transcript",
+                message: "the document could not be parsed in the transcript format given".into(),
+                chars,
+            },
+            Ok(Err(_)) | Err(_) => DocOutcome::Err {
+                code: "engine_error",
+                message: "the engine failed on this document; it is withheld".into(),
+                chars,
+            },
+        };
+    }
     let run = || -> crate::Result<(Option<String>, Vec<Span>)> {
         let spans = if resolved.repolicy {
             let mut all: Vec<Span> = engine.detect_by_detector(text)?.into_iter().flat_map(|(_, s)| s).collect();
@@ -325,11 +385,12 @@ pub fn reject(status: StatusCode, code: &str, message: &str, ctx: &ReqCtx, input
 async fn handle(State(state): State<Arc<AppState>>, Extension(ctx): Extension<ReqCtx>, req: Request, op: Op) -> Response {
     match content_kind(&req) {
         Some(Kind::Ndjson) => {
-            let options = match RequestOptions::from_query(req.uri().query()) {
-                Ok(o) => o,
-                Err(m) => return reject(StatusCode::BAD_REQUEST, "bad_options", &m, &ctx, None),
-            };
-            ndjson::stream(state, ctx, op, options, req.into_body())
+            let resolved = RequestOptions::from_query(req.uri().query())
+                .and_then(|o| Resolved::new(&state.engine, &o, op).map_err(String::from));
+            match resolved {
+                Ok(r) => ndjson::stream(state, ctx, op, r, req.into_body()),
+                Err(m) => reject(StatusCode::BAD_REQUEST, "bad_options", &m, &ctx, None),
+            }
         }
         Some(Kind::Json) => {
             let timeout = state.config.limits.request_timeout();
@@ -431,7 +492,10 @@ async fn json(state: Arc<AppState>, ctx: ReqCtx, op: Op, req: Request) -> Respon
         );
     }
     let engine = state.engine.clone();
-    let resolved = Resolved::new(&engine, &parsed.options);
+    let resolved = match Resolved::new(&engine, &parsed.options, op) {
+        Ok(r) => r,
+        Err(m) => return bad("bad_options", m),
+    };
     let max = limits.max_document_bytes;
     let permit = ctx.permit.clone();
     let text = doc.text;
@@ -449,7 +513,9 @@ async fn json(state: Arc<AppState>, ctx: ReqCtx, op: Op, req: Request) -> Respon
     match outcome {
         DocOutcome::Err { code, message, .. } => {
             record.outcome = "error";
-            json_response(StatusCode::INTERNAL_SERVER_ERROR, &error_body(code, &message, &ctx.request_id), record)
+            // The client's transcript did not parse (400); otherwise the engine failed (500).
+            let status = if code == "invalid_transcript" { StatusCode::BAD_REQUEST } else { StatusCode::INTERNAL_SERVER_ERROR };
+            json_response(status, &error_body(code, &message, &ctx.request_id), record)
         }
         ok => {
             let mut body = ok.to_json(doc.id.as_ref(), None);
@@ -475,7 +541,10 @@ async fn run_batch(
         }
     }
     let engine = state.engine.clone();
-    let resolved = Resolved::new(&engine, &options);
+    let resolved = match Resolved::new(&engine, &options, op) {
+        Ok(r) => r,
+        Err(m) => return reject(StatusCode::BAD_REQUEST, "bad_options", m, &ctx, input_sha256),
+    };
     let max = state.config.limits.max_document_bytes;
     let permit = ctx.permit.clone();
     let joined = tokio::task::spawn_blocking(move || {

@@ -141,7 +141,7 @@ pub struct ReqCtx {
 #[derive(Clone)]
 pub enum AuditNote {
     /// The guard appends this record (with status, ids and route filled in).
-    Record(AuditRecord),
+    Record(Box<AuditRecord>),
     /// The handler appends its own record later (a streamed response).
     Deferred,
 }
@@ -177,7 +177,7 @@ pub fn json_response(status: StatusCode, body: &Value, mut record: AuditRecord) 
     let bytes = body.to_string().into_bytes();
     record.output_sha256 = Some(auth::sha256_hex(&bytes));
     let mut resp = (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response();
-    resp.extensions_mut().insert(AuditNote::Record(record));
+    resp.extensions_mut().insert(AuditNote::Record(Box::new(record)));
     resp
 }
 
@@ -330,7 +330,7 @@ async fn metrics(State(state): State<Shared>, axum::Extension(ctx): axum::Extens
     let _ = ctx;
     let record = AuditRecord { output_sha256: Some(auth::sha256_hex(text.as_bytes())), ..AuditRecord::default() };
     let mut resp = (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response();
-    resp.extensions_mut().insert(AuditNote::Record(record));
+    resp.extensions_mut().insert(AuditNote::Record(Box::new(record)));
     resp
 }
 

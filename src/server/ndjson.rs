@@ -7,9 +7,9 @@
 //! `{"id", "text", "spans"}` (redact) or `{"id", "spans"}` (detect), or
 //! `{"id"?, "line": N, "error": {"code", "message"}}` for a line that failed.
 //! Blank lines are skipped. Options come from the query string
-//! (`?placeholder=numbered&keep_labels=DATE`).
+//! (`?placeholder=numbered&keep_labels=DATE`, or `?format=vtt` for transcripts).
 
-use super::api::{check_id, describe_json_error, process, DocOutcome, Op, RequestOptions, Resolved, Tally};
+use super::api::{check_id, describe_json_error, process, DocOutcome, Op, Resolved, Tally};
 use super::audit::AuditRecord;
 use super::log::Field;
 use super::{AppState, AuditNote, ReqCtx};
@@ -155,9 +155,9 @@ fn process_items(engine: &Engine, resolved: &Resolved, op: Op, max_doc: usize, m
 }
 
 /// Starts the stream: the response (headers now, lines as they come) and the task that feeds it.
-pub fn stream(state: Arc<AppState>, ctx: ReqCtx, op: Op, options: RequestOptions, body: Body) -> Response {
+pub fn stream(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body: Body) -> Response {
     let (tx, rx) = mpsc::channel::<Bytes>(4);
-    tokio::spawn(run(state, ctx, op, options, body, tx));
+    tokio::spawn(run(state, ctx, op, resolved, body, tx));
     let out = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx)) });
     let mut resp = Response::new(Body::from_stream(out));
     *resp.status_mut() = StatusCode::OK;
@@ -166,10 +166,10 @@ pub fn stream(state: Arc<AppState>, ctx: ReqCtx, op: Op, options: RequestOptions
     resp
 }
 
-async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, options: RequestOptions, body: Body, tx: mpsc::Sender<Bytes>) {
+async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body: Body, tx: mpsc::Sender<Bytes>) {
     let _permit = ctx.permit.clone();
     let limits = state.config.limits.clone();
-    let resolved = Arc::new(Resolved::new(&state.engine, &options));
+    let resolved = Arc::new(resolved);
     let mut splitter = LineSplitter::new(limits.max_line_bytes);
     let mut in_hash = Sha256::new();
     let mut out_hash = Sha256::new();

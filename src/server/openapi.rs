@@ -22,7 +22,9 @@ fn schemas() -> Value {
                 "placeholder": { "type": "string", "enum": ["label", "numbered"] },
                 "keep_year": { "type": "boolean" },
                 "keep_labels": { "type": "array", "items": r("Label"),
-                                 "description": "Labels left in the text, on top of the server's keep_labels." }
+                                 "description": "Labels left in the text, on top of the server's keep_labels." },
+                "format": { "type": "string", "enum": ["vtt", "srt", "turns", "words-json", "json", "text", "auto"],
+                            "description": "/v1/redact only: the text is a transcript, returned in its own format; spans are code points of its spoken text. Not with the other options." }
             }
         },
         "Document": {
@@ -140,7 +142,9 @@ fn v1_operation(path: &str) -> Value {
               "schema": { "type": "string", "enum": ["label", "numbered"] } },
             { "name": "keep_year", "in": "query", "required": false, "description": "NDJSON only.", "schema": { "type": "boolean" } },
             { "name": "keep_labels", "in": "query", "required": false, "description": "NDJSON only: comma-separated labels.",
-              "schema": { "type": "string" } }
+              "schema": { "type": "string" } },
+            { "name": "format", "in": "query", "required": false, "description": "NDJSON only, /v1/redact: transcript format.",
+              "schema": { "type": "string", "enum": ["vtt", "srt", "turns", "words-json", "json", "text", "auto"] } }
         ],
         "requestBody": {
             "required": true,
