@@ -363,7 +363,8 @@ async fn body_document_and_count_limits() {
 async fn malformed_json_invalid_utf8_wrong_content_type_never_echo() {
     let f = start(|_| {}).await;
     let key = Some(f.keys.redact.as_str());
-    let cases: Vec<(&str, Option<&str>, Vec<u8>, StatusCode, &str)> = vec![
+    type Case<'a> = (&'a str, Option<&'a str>, Vec<u8>, StatusCode, &'a str);
+    let cases: Vec<Case> = vec![
         ("malformed", Some("application/json"), format!("{{\"text\": \"{PLANT}").into_bytes(), StatusCode::BAD_REQUEST, "invalid_json"),
         ("wrong type", Some("application/json"), format!("{{\"text\": [\"{PLANT}\"]}}").into_bytes(), StatusCode::BAD_REQUEST, "invalid_json"),
         ("unknown field", Some("application/json"), format!("{{\"{PLANT}\": 1}}").into_bytes(), StatusCode::BAD_REQUEST, "invalid_json"),
@@ -856,7 +857,7 @@ async fn transcripts_come_back_in_their_own_format() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let out = r.json()["text"].as_str().unwrap().to_string();
         assert!(out.starts_with("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n"), "{out}");
-        assert!(out.contains(&format!("Hello [NAME]\n\n00:00:03.000 --> 00:00:04.000\n")) && out.contains("SSN [SSN]"), "{out}");
+        assert!(out.contains("Hello [NAME]\n\n00:00:03.000 --> 00:00:04.000\n") && out.contains("SSN [SSN]"), "{out}");
         assert!(!out.contains(PLANT));
     }
     // NDJSON, format in the query.
