@@ -25,6 +25,12 @@ enum Command {
     Detect(DetectArgs),
     /// Score the engine (or a prediction file) against labeled corpora.
     Eval(deid::eval::EvalArgs),
+    /// Serve the engine over HTTP(S): authenticated, audited, failing closed.
+    Serve(deid::server::cli::ServeArgs),
+    /// Manage API keys for `deid serve`.
+    Keys(deid::server::cli::KeysArgs),
+    /// Check the server's hash-chained audit log.
+    Audit(deid::server::cli::AuditArgs),
 }
 
 #[derive(Args)]
@@ -139,6 +145,9 @@ fn main() -> ExitCode {
         Command::Redact(args) => redact(args),
         Command::Detect(args) => detect(args),
         Command::Eval(args) => deid::eval::run(&args).map(|()| ExitCode::SUCCESS).map_err(Into::into),
+        Command::Serve(args) => deid::server::cli::serve(args),
+        Command::Keys(args) => deid::server::cli::keys(args),
+        Command::Audit(args) => deid::server::cli::audit(args),
     };
     match result {
         Ok(code) => code,
