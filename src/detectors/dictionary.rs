@@ -615,12 +615,12 @@ mod places {
     ];
     const CONNECTORS: &[&str] = &["of", "the", "de", "la", "le", "les", "du", "del", "della", "des", "upon", "on", "y", "da", "do", "dos", "das", "von", "van", "der", "am", "im", "en", "sur", "and", "&"];
 
-    fn capital(t: &Tok<'_>, case: DocCase) -> bool {
+    /// Whether a token is capitalised. Place names in lower-case text are left to the NER
+    /// model: too many are common words ("mobile", "reading").
+    fn capital(t: &Tok<'_>) -> bool {
         match t.case {
-            Case::Title => true,
-            Case::Upper => true,
-            Case::Initial => true,
-            Case::Lower => case == DocCase::Lower && false,
+            Case::Title | Case::Upper | Case::Initial => true,
+            Case::Lower => false,
             Case::Other => t.text.chars().next().is_some_and(char::is_uppercase),
         }
     }
@@ -643,7 +643,7 @@ mod places {
                 i += 1;
                 continue;
             }
-            if let Some((j, info, cut)) = longest_place(lex, text, toks, i, case) {
+            if let Some((j, info, cut)) = longest_place(lex, text, toks, i) {
                 let start = toks[i].start;
                 let end = toks[j].base_end_if(cut);
                 if let Some((score, sub)) = judge(lex, text, toks, i, j, info, case) {
@@ -766,8 +766,8 @@ mod places {
     }
 
     /// The longest run of tokens from `i` that is a known place, with every word capitalised.
-    fn longest_place(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize, case: DocCase) -> Option<(usize, PlaceInfo, bool)> {
-        if !capital(&toks[i], case) || CONNECTORS.contains(&toks[i].key.as_str()) {
+    fn longest_place(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> Option<(usize, PlaceInfo, bool)> {
+        if !capital(&toks[i]) || CONNECTORS.contains(&toks[i].key.as_str()) {
             return None;
         }
         let mut key = String::new();
@@ -779,7 +779,7 @@ mod places {
                     break;
                 }
                 let t = &toks[j];
-                if !capital(t, case) && !CONNECTORS.contains(&t.key.as_str()) {
+                if !capital(t) && !CONNECTORS.contains(&t.key.as_str()) {
                     break;
                 }
                 key.push(' ');
