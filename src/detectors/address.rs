@@ -256,7 +256,7 @@ fn clause_after_cue(text: &str, start: usize) -> (usize, bool) {
             let word: String = rest[..i].chars().rev().take_while(|c| c.is_alphanumeric()).collect();
             let word: String = word.chars().rev().collect::<String>().to_lowercase();
             let next = rest[i + 1..].chars().next();
-            if !ABBREVIATIONS.contains(&word.as_str()) && next.map_or(true, char::is_whitespace) {
+            if !ABBREVIATIONS.contains(&word.as_str()) && next.is_none_or(char::is_whitespace) {
                 break;
             }
         }

@@ -41,7 +41,7 @@ fn luhn_digits(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Whether `s` (digits, maybe grouped with spaces or dashes) passes the Luhn check.

@@ -474,7 +474,7 @@ fn ordinal_day_is_date(text: &str, has_cue: bool, day: &str, end: usize) -> bool
         return rest.contains("month");
     }
     let next = window_after(text, end, 2).trim_start_matches([' ', '\t']).chars().next();
-    let ends_clause = next.map_or(true, |c| matches!(c, '.' | ',' | ';' | '?' | '!' | ')' | '\n'));
+    let ends_clause = next.is_none_or(|c| matches!(c, '.' | ',' | ';' | '?' | '!' | ')' | '\n'));
     if has_cue {
         // "on the third" needs the clause to end or a time/purpose to follow
         return !digits.is_empty() || ends_clause || matches!(after.as_str(), "at" | "for" | "when" | "and");

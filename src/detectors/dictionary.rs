@@ -198,7 +198,7 @@ mod names {
         }
         let p = &toks[i - 1];
         let gap = &text[p.end..toks[i].start];
-        if gap.contains('\n') || gap.trim_matches(|c: char| c == ' ' || c == '.' || c == ',' || c == ':').len() > 0 {
+        if gap.contains('\n') || !gap.trim_matches(|c: char| c == ' ' || c == '.' || c == ',' || c == ':').is_empty() {
             return (0, false);
         }
         if HONORIFICS.contains(&p.key.as_str()) {
@@ -844,9 +844,7 @@ mod places {
             return Some((0.9, Subtype::Country));
         }
         let pop = info.us_pop.max(info.world_pop);
-        if pop.is_none() {
-            return None;
-        }
+        pop?;
         let pop = pop.unwrap_or(0);
         let cue_before = before.is_some_and(|b| PLACE_CUES.contains(&b.key.as_str()));
         let cue_after = region_after(lex, text, toks, j);

@@ -820,7 +820,7 @@ fn spelled(v: &View<'_>, out: &mut Vec<Found>) {
         let as_in = units.iter().any(|(_, (_, _, a))| *a);
         let upper = units.iter().all(|(_, (c, _, _))| c.is_uppercase());
         let at = v.start(units[0].0);
-        let stutter = letters.chars().all(|c| Some(c) == letters.chars().next());
+        let stutter = letters.chars().all(|c| letters.starts_with(c));
         let abbreviation = stutter || ABBREVIATIONS.contains(&letters.as_str());
         let (ok, score) = if as_in && n >= 2 {
             (true, 0.85)

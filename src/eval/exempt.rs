@@ -17,7 +17,7 @@ pub fn is_required(label: Label, subtype: Option<&str>, age: Option<u32>) -> boo
     match (label, subtype) {
         (Label::Location, Some("STATE" | "COUNTRY")) => false,
         (Label::Date, Some("YEAR" | "RELATIVE" | "RELATIVE_DATE")) => false,
-        (Label::Age, _) => !age.is_some_and(|a| a <= MAX_EXEMPT_AGE),
+        (Label::Age, _) => age.is_none_or(|a| a > MAX_EXEMPT_AGE),
         _ => true,
     }
 }
