@@ -466,7 +466,8 @@ mod names {
         // word and a verb of people reads as a person, whatever the lists say.
         let score = if score < 0.5 && sentence_start && case == DocCase::Mixed && person_verb_after(toks, text, items.last()?.tok) {
             let k = items[0].kind;
-            if matches!(k, Kind::Unknown | Kind::Strong { .. } | Kind::Weak { first: true, .. }) { 0.55 } else { score }
+            // Not for words of the language: "Hope is important".
+            if matches!(k, Kind::Unknown | Kind::Strong { .. }) { 0.55 } else { score }
         } else {
             score
         };
@@ -711,6 +712,9 @@ mod places {
         }
     }
 
+    /// The engine's default threshold: spans below it are never joined to others.
+    const JOIN_MIN_SCORE: f32 = 0.5;
+
     /// Lower-case words after a city that name a facility there: "Dallas clinic".
     const LOWER_HEADS: &[&str] = &["clinic", "hospital", "office", "facility", "center", "centre", "practice", "er", "campus", "branch"];
 
@@ -719,7 +723,9 @@ mod places {
     /// place it goes with it), a lower-case facility word ("Dallas clinic"), and chains
     /// joined by "in"/"at" ("Mayo Clinic in Rochester, MN").
     fn join_and_extend(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>, first: usize) {
-        let required = |s: &Span| s.label == Label::Location && !s.subtype.is_some_and(Subtype::is_exempt);
+        // Only spans that stand on their own are joined or extended: a weak guess ("in May")
+        // must not ride on a confident neighbour's score.
+        let required = |s: &Span| s.label == Label::Location && !s.subtype.is_some_and(Subtype::is_exempt) && s.score >= JOIN_MIN_SCORE;
         let next_tok = |at: usize| toks.partition_point(|t| t.start < at);
         let mut mine = out.split_off(first);
         for s in mine.iter_mut().filter(|s| required(s)) {
@@ -746,7 +752,7 @@ mod places {
         for s in mine {
             let joinable = out.len() > first;
             match out.last_mut() {
-                Some(a) if joinable && required(a) && required(&s) && a.end <= s.start && matches!(&text[a.end..s.start], " in " | " at " | ", ") => {
+                Some(a) if joinable && required(a) && required(&s) && (s.start < a.end || matches!(&text[a.end..s.start], " in " | " at " | ", ")) => {
                     a.end = a.end.max(s.end);
                     a.score = a.score.max(s.score);
                 }

@@ -85,13 +85,16 @@ fn all_caps_text() {
 
 #[test]
 fn hospitals_and_cities() {
-    assert_eq!(places("She was seen at Methodist Hospital in Houston last spring."), vec!["Methodist Hospital", "Houston"]);
+    // "X in City" is one mention: the hospital and its city go together.
+    assert_eq!(places("She was seen at Methodist Hospital in Houston last spring."), vec!["Methodist Hospital in Houston"]);
+    assert_eq!(places("She moved to Houston, TX in May."), vec!["Houston, TX"]);
+    assert_eq!(places("Seen at our Chicago clinic twice."), vec!["Chicago clinic"]);
     assert_eq!(places("Transferred to St. Mary's Hospital."), vec!["St. Mary's Hospital"]);
     assert_eq!(places("Follow up at Elm Clinic next week."), vec!["Elm Clinic"]);
     assert_eq!(places("Treated at St. Vincent's for the fracture."), vec!["St. Vincent's"]);
     assert_eq!(places("Records from Cedars-Sinai were reviewed."), vec!["Cedars-Sinai"]);
     assert_eq!(places("Lives in Suffolk County with her son."), vec!["Suffolk County"]);
-    assert_eq!(places("She lives in Reading, MA."), vec!["Reading"]);
+    assert_eq!(places("She lives in Reading, MA."), vec!["Reading, MA"], "the state goes with its city");
 }
 
 #[test]
