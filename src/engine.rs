@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::detectors::{self, Detector, Document};
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::Span;
-use crate::{merge, policy, redact};
+use crate::{merge, policy, redact, repeats};
 use rayon::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -75,7 +75,8 @@ impl Engine {
             .collect()
     }
 
-    /// The spans that must be redacted: sorted, disjoint, byte offsets.
+    /// The spans that must be redacted: sorted, disjoint, byte offsets. Every other
+    /// occurrence of a value found is included (`repeats`).
     pub fn detect(&self, text: &str) -> Result<Vec<Span>> {
         let doc = Document::new(text);
         let mut spans = Vec::new();
@@ -85,6 +86,8 @@ impl Engine {
         // Policy first, so an exempt span (a state inside an address) never
         // swallows a required one it overlaps; then the merge.
         policy::apply(&self.config, &mut spans);
+        let mut spans = merge::merge(spans);
+        repeats::mark_repeats(text, &mut spans);
         Ok(merge::merge(spans))
     }
 

@@ -23,6 +23,7 @@ pub mod merge;
 pub mod offsets;
 pub mod policy;
 pub mod redact;
+pub mod repeats;
 pub mod server;
 pub mod span;
 pub mod transcript;

@@ -18,31 +18,6 @@ pub(super) fn fast_regex(pattern: &str) -> std::result::Result<Regex, regex::Err
     Regex::new(&pattern.replace(r"\b", r"(?-u:\b)"))
 }
 
-/// Marks every other occurrence of the values found in `out[first..]`: a number
-/// named once by its cue ("MRN 00482913") is just as identifying where it is
-/// repeated bare, or glued to a word. Values under 4 letters or digits are left
-/// alone (they recur by chance). Each copy keeps the label and score of its source.
-pub(super) fn echo_values(text: &str, out: &mut Vec<Span>, first: usize) {
-    if out.len() == first {
-        return;
-    }
-    let found: Vec<Span> = out[first..].to_vec();
-    let mut seen: Vec<&str> = Vec::new();
-    for span in found {
-        let value = &text[span.start..span.end];
-        if value.chars().filter(|c| c.is_alphanumeric()).count() < 4 || seen.contains(&value) {
-            continue;
-        }
-        seen.push(value);
-        for (at, _) in text.match_indices(value) {
-            let already = out[first..].iter().any(|s| s.start <= at && at + value.len() <= s.end);
-            if !already {
-                out.push(Span { start: at, end: at + value.len(), ..span });
-            }
-        }
-    }
-}
-
 /// The detectors of this module, ready to run.
 pub fn detectors() -> Vec<Box<dyn Detector>> {
     vec![Box::new(PhoneDetector), Box::new(EmailDetector), Box::new(UrlDetector), Box::new(IpDetector)]
@@ -385,7 +360,6 @@ impl Detector for PhoneDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
-        let first = out.len();
         let text = doc.text;
         for m in PHONE_CANDIDATE.find_iter(text) {
             let cand = m.as_str();
@@ -419,7 +393,6 @@ impl Detector for PhoneDetector {
                 out.push(Span::new(num.start(), num.end(), Label::Phone, 0.8, Source::Pattern));
             }
         }
-        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -461,11 +434,9 @@ impl Detector for EmailDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
-        let first = out.len();
         for (s, e) in find_emails(doc.text) {
             out.push(Span::new(s, e, Label::Email, 0.97, Source::Pattern));
         }
-        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -519,7 +490,6 @@ impl Detector for UrlDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
-        let first = out.len();
         let text = doc.text;
         if !text.contains('.') {
             return Ok(());
@@ -539,7 +509,6 @@ impl Detector for UrlDetector {
             let score = if bare { 0.8 } else { 0.95 };
             out.push(Span::new(start, end, Label::Url, score, Source::Pattern));
         }
-        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -590,7 +559,6 @@ impl Detector for IpDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
-        let first = out.len();
         let text = doc.text;
         for c in IP_CANDIDATE.captures_iter(text) {
             let m = c.get(0).expect("group 0");
@@ -611,7 +579,6 @@ impl Detector for IpDetector {
             }
             out.push(Span::new(start, end, Label::Ip, 0.95, Source::Pattern));
         }
-        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -718,16 +685,6 @@ mod tests {
         ] {
             assert!(phones(text).is_empty(), "false phone in near-miss case {:?}", phones(text).len());
         }
-    }
-
-    #[test]
-    fn repeated_values_are_all_marked() {
-        let text = "Cell 617-555-0199; callback a617-555-0199 confirmed";
-        let mut out = Vec::new();
-        PhoneDetector.detect(&Document::new(text), &mut out).unwrap();
-        let got: Vec<&str> = out.iter().filter(|s| s.score >= 0.5).map(|s| &text[s.start..s.end]).collect();
-        assert_eq!(got, vec!["617-555-0199", "617-555-0199"]);
-        assert_eq!(out[1].start, text.rfind("617").unwrap());
     }
 
     #[test]

@@ -198,8 +198,16 @@ mod names {
         }
         let p = &toks[i - 1];
         let gap = &text[p.end..toks[i].start];
+        // "What's your name? Jildau Bouts", "last name? Novák": a question about a name.
+        if p.key == "name" && gap.trim() == "?" {
+            return (1, false);
+        }
         if gap.contains('\n') || !gap.trim_matches(|c: char| c == ' ' || c == '.' || c == ',' || c == ':').is_empty() {
             return (0, false);
+        }
+        // "call me Ján", "everyone calls me Antti"
+        if p.key == "me" && i >= 2 && matches!(toks[i - 2].key.as_str(), "call" | "calls" | "called") {
+            return (1, false);
         }
         if HONORIFICS.contains(&p.key.as_str()) {
             let clin = matches!(p.key.as_str(), "dr" | "doctor" | "prof" | "professor" | "nurse" | "dra");
@@ -226,6 +234,19 @@ mod names {
             return (1, false);
         }
         (0, false)
+    }
+
+    /// The end of a generational suffix or credential after a full name: "Kevin Veitonen II",
+    /// "John Smith Jr.", "Giovanna Rodrigues MD". They identify the person as much as the name.
+    fn suffix_end(toks: &[Tok<'_>], text: &str, last: usize) -> Option<usize> {
+        const SUFFIXES: &[&str] = &["ii", "iii", "iv", "jr", "sr", "md", "do", "dds", "dmd", "phd", "rn", "np", "pa", "dvm", "esq"];
+        let n = toks.get(last + 1)?;
+        let gap = &text[toks[last].end..n.start];
+        let upper_or_title = matches!(n.case, Case::Upper | Case::Title);
+        if !matches!(gap, " " | ", ") || !upper_or_title || !SUFFIXES.contains(&n.key.as_str()) {
+            return None;
+        }
+        Some(if text[n.end..].starts_with('.') && matches!(n.key.as_str(), "jr" | "sr") { n.end + 1 } else { n.end })
     }
 
     /// Whether the run ending at token `last` names a company: "Miller Ltd", "Barnett and Sons".
@@ -292,6 +313,7 @@ mod names {
             if let Some((s, e, score)) = score_run(lex, text, toks, &items, cue, case) {
                 let last = items.last().map_or(i, |it| it.tok);
                 if !eponym_after(toks, text, last) && !company_after(toks, text, last) {
+                    let e = if items.len() >= 2 { suffix_end(toks, text, last).unwrap_or(e) } else { e };
                     let mut span = Span::new(s, e, Label::Name, score, if cue == 2 { Source::Rule } else { Source::Dictionary });
                     if clinician {
                         span = span.with_subtype(Subtype::Clinician);
@@ -464,7 +486,16 @@ mod names {
         };
         // "Irenka is very reliable", "Alvir spent a year": a sentence opening with a name-like
         // word and a verb of people reads as a person, whatever the lists say.
-        let score = if score < 0.5 && sentence_start && case == DocCase::Mixed && person_verb_after(toks, text, items.last()?.tok) {
+        let last_tok = items.last()?.tok;
+        let speaker = score < 0.5 && sentence_start && case == DocCase::Mixed && text[toks[last_tok].end..].starts_with(':') && {
+            // "John: You saved my life!", but not role labels ("Doctor:", "Patient:") or headings ("Plan:").
+            matches!(items[0].kind, Kind::Unknown | Kind::Strong { .. } | Kind::Weak { first: true, .. })
+                && lex.word(toks[items[0].tok].base_key()) & (W_DRUG | W_CLINICAL | W_CALENDAR) == 0
+                && !ROLE_LABELS.contains(&toks[items[0].tok].key.as_str())
+        };
+        let score = if speaker {
+            0.55
+        } else if score < 0.5 && sentence_start && case == DocCase::Mixed && person_verb_after(toks, text, last_tok) {
             let k = items[0].kind;
             // Not for words of the language: "Hope is important".
             if matches!(k, Kind::Unknown | Kind::Strong { .. }) { 0.55 } else { score }
@@ -473,6 +504,16 @@ mod names {
         };
         (score > 0.0).then_some((start, end, score))
     }
+
+    /// Speaker roles and headings written like a name before a colon.
+    const ROLE_LABELS: &[&str] = &[
+        "doctor", "patient", "nurse", "speaker", "interviewer", "guest", "family", "mother", "father", "parent",
+        "caregiver", "provider", "clinician", "physician", "assistant", "agent", "caller", "user", "customer",
+        "note", "notes", "plan", "assessment", "impression", "history", "subject", "summary", "diagnosis", "answer",
+        "question", "reply", "response", "comment", "comments", "update", "warning", "reason", "when", "where",
+        "who", "what", "why", "how", "re", "fw", "fwd", "cc", "to", "from", "date", "time", "address", "phone",
+        "email", "name", "title", "signed", "attending", "resident", "author", "dictated", "transcribed", "will",
+    ];
 
     /// Verbs that follow a person far more often than a thing.
     const PERSON_VERBS: &[&str] = &[

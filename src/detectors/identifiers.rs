@@ -12,7 +12,7 @@
 //!   "500 mg", "120/80", "2021", "COVID-19" and "HbA1c" are never hit.
 
 use super::checksum::{card_valid, dea_valid, iban_valid, npi_valid, ssn_structure_valid, vin_shape, vin_valid};
-use super::contact::{echo_values, fast_regex};
+use super::contact::fast_regex;
 use super::{Detector, Document};
 use crate::context::window_before;
 use crate::error::Result;
@@ -229,7 +229,6 @@ impl Detector for SsnDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
-        let first = out.len();
         let text = doc.text;
         let mut lazy = LazyCues::new(text);
         for c in SSN_SHAPE.captures_iter(text) {
@@ -254,7 +253,6 @@ impl Detector for SsnDetector {
             let m = c.name("last").expect("last group");
             out.push(Span::new(m.start(), m.end(), Label::Ssn, 0.9, Source::Pattern));
         }
-        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -317,7 +315,6 @@ impl Detector for CheckedDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
-        let first = out.len();
         let text = doc.text;
         let mut lazy = LazyCues::new(text);
         let mut cued = |start: usize, labels: &[Label]| labelled_cue_near(text, lazy.get(), start, 40, labels);
@@ -385,7 +382,6 @@ impl Detector for CheckedDetector {
             let score = if cued(m.start(), &[Label::License]) { 0.95 } else { 0.6 };
             out.push(Span::new(m.start(), m.end(), Label::License, score, Source::Pattern));
         }
-        echo_values(doc.text, out, first);
         Ok(())
     }
 }
@@ -543,7 +539,6 @@ impl Detector for CueCodeDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
-        let first = out.len();
         let text = doc.text;
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return Ok(()); // every identifier here holds a digit
@@ -552,7 +547,6 @@ impl Detector for CueCodeDetector {
         self.codes(text, &mut cues, out);
         self.plates(text, out);
         self.media(text, &mut cues, out);
-        echo_values(doc.text, out, first);
         Ok(())
     }
 }
