@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deid side by side with Microsoft Presidio: one command, one run, one table.
 #
-#   evaluation/peers/compare.sh
+#   evaluation/peers/compare.sh            # prints the table (and keeps it in the output dir)
+#   evaluation/peers/compare.sh --write    # the same, and pastes it into BENCHMARKS.md
 #
 # Builds deid (release), installs Presidio into target/peers/presidio-venv if missing
 # (presidio_setup.sh), then for each corpus in $DEID_EVAL_DATA/*/ (default ../shared/data/eval
@@ -14,8 +15,8 @@
 #
 # Environment: DEID_EVAL_DATA (corpora), PEERS_OUT (output dir; default
 # target/peers/out/<UTC time>: predictions and reports quote the corpora, i.e. PHI, so it stays
-# git-ignored), PEERS_PASSES (timed passes per tool, default 3), PEERS_DEID_SECONDS (deid's target
-# processing time per timed run, default 3), PEERS_LIMIT (first N documents of each corpus, for a
+# git-ignored), PEERS_PASSES (Presidio's timed passes, default 3), PEERS_DEID_PASSES (deid's timed
+# runs, default 5), PEERS_DEID_SECONDS (deid's target processing time per timed run, default 3), PEERS_LIMIT (first N documents of each corpus, for a
 # quick check; the table then says so), CARGO_TARGET_DIR (as cargo).
 set -euo pipefail
 
@@ -25,6 +26,7 @@ data=${DEID_EVAL_DATA:-$root/../shared/data/eval}
 out=${PEERS_OUT:-$root/target/peers/out/$(date -u +%Y%m%dT%H%M%SZ)}
 venv=${PRESIDIO_VENV:-$root/target/peers/presidio-venv}
 export PEERS_PASSES=${PEERS_PASSES:-3}
+export PEERS_DEID_PASSES=${PEERS_DEID_PASSES:-5}
 export PEERS_DEID_SECONDS=${PEERS_DEID_SECONDS:-3}
 limit=${PEERS_LIMIT:-}
 
@@ -78,3 +80,16 @@ done
   python3 "$here/table.py" "$out"
 } | tee "$out/table.md"
 echo "compare.sh: table in $out/table.md; predictions and reports (contain PHI: local review only) in $out" >&2
+
+# --write: paste the table (figures only) between the markers in BENCHMARKS.md.
+if [[ ${1:-} == --write ]]; then
+  bench=$root/BENCHMARKS.md
+  awk -v table="$out/table.md" '
+    /<!-- peers:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- peers:end -->/   { skip = 0 }
+    !skip
+  ' "$bench" >"$bench.tmp"
+  grep -q '<!-- peers:end -->' "$bench.tmp" || { echo "compare.sh: markers missing in $bench" >&2; rm -f "$bench.tmp"; exit 1; }
+  mv "$bench.tmp" "$bench"
+  echo "compare.sh: table pasted into $bench" >&2
+fi

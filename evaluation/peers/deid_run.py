@@ -15,9 +15,13 @@ subtracted rather than hidden:
 2. TR = wall time over the corpus repeated R times (ids unchanged; used only for timing), with R
    chosen by calibration runs so that processing takes about --target-seconds (default 2 s):
    long enough that a difference of two wall times is not noise, R = 1 when one copy already is.
-3. Runs of the two alternate, --passes times each (so drift in machine load hits both alike);
+3. Runs of the two alternate, --passes times each (default 5: they are cheap), so that drift in
+   the machine's load hits both alike;
    processing time = median(TR) - median(T1), for R x characters(corpus) - characters(record 1)
    characters. Characters are Unicode code points of the `text` fields, as for Presidio.
+
+CPU time (user + system, from getrusage of the child) is recorded the same way: on a machine
+shared with other work, characters per CPU-second shows what the wall clock's share hides.
 
 So deid's figure includes what Presidio's excludes: reading and parsing JSONL, and writing the
 predictions. That favours Presidio, not deid.
@@ -27,6 +31,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,14 +40,26 @@ import time
 from pathlib import Path
 
 
+CPU = []  # CPU seconds (user + system) of each run, in the order of the runs
+
+
 def run(cmd, out_path):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd + ["--output", str(out_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr.decode("utf-8", "replace"))
         raise SystemExit(f"deid_run: {' '.join(cmd)} failed with exit code {proc.returncode}")
+    CPU.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     return elapsed
+
+
+def timed(cmd, out_path):
+    """(wall seconds, CPU seconds) of one run."""
+    wall = run(cmd, out_path)
+    return wall, CPU[-1]
 
 
 def main():
@@ -50,7 +67,7 @@ def main():
     ap.add_argument("--deid", required=True)
     ap.add_argument("--corpus", required=True, type=Path)
     ap.add_argument("--predictions", required=True, type=Path)
-    ap.add_argument("--passes", type=int, default=int(os.environ.get("PEERS_PASSES", "3")))
+    ap.add_argument("--passes", type=int, default=int(os.environ.get("PEERS_DEID_PASSES", "5")))
     ap.add_argument("--target-seconds", type=float, default=float(os.environ.get("PEERS_DEID_SECONDS", "2")))
     ap.add_argument("--max-copies", type=int, default=1000)
     ap.add_argument("--max-characters", type=int, default=50_000_000, help="cap on R x characters")
@@ -91,21 +108,22 @@ def main():
             copies = wanted
             write_copies(copies)
             elapsed = run(base + [str(many)], sink)
-            if elapsed - t_one[0] >= args.target_seconds / 2 or copies == max_copies:
+            if elapsed - t_one[0] >= 0.75 * args.target_seconds or copies == max_copies:
                 break
         if copies == 1:
             write_copies(1)
 
-        t_many = []
-        for i in range(max(1, args.passes)):
-            t_many.append(run(base + [str(many)], sink))
-            if i > 0:
-                t_one.append(run(base + [str(one)], sink))
-        if len(t_one) < len(t_many):
-            t_one.append(run(base + [str(one)], sink))
+        # The timed runs: alternate, so that drift in the machine's load hits both alike.
+        t_one, c_one, t_many, c_many = [], [], [], []
+        for _ in range(max(1, args.passes)):
+            w, c = timed(base + [str(many)], sink)
+            t_many.append(w), c_many.append(c)
+            w, c = timed(base + [str(one)], sink)
+            t_one.append(w), c_one.append(c)
 
     med_one = statistics.median(t_one)
     med_many = statistics.median(t_many)
+    cpu_seconds = statistics.median(c_many) - statistics.median(c_one)
     processed = copies * chars - len(texts[0])
     seconds = med_many - med_one
     if seconds <= 0:
@@ -123,12 +141,17 @@ def main():
         "median_run_seconds": round(med_many, 4),
         "processing_seconds": round(seconds, 4),
         "chars_per_second": round(processed / seconds, 1),
+        "startup_cpu_seconds": [round(t, 4) for t in c_one],
+        "run_cpu_seconds": [round(t, 4) for t in c_many],
+        "processing_cpu_seconds": round(cpu_seconds, 4),
+        "chars_per_cpu_second": round(processed / cpu_seconds, 1) if cpu_seconds > 0 else None,
     }
     if args.timing:
         args.timing.write_text(json.dumps(timing, indent=2) + "\n")
     print(
         f"{args.name}: {len(texts)} documents x {copies}, {processed} characters, median run {med_many:.3f} s "
-        f"- median start-up {med_one:.3f} s = {seconds:.3f} s -> {processed / seconds:,.0f} characters/s",
+        f"- median start-up {med_one:.3f} s = {seconds:.3f} s -> {processed / seconds:,.0f} characters/s "
+        f"(CPU time {cpu_seconds:.3f} s)",
         file=sys.stderr,
     )
 

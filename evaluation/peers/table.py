@@ -31,26 +31,35 @@ def main():
     rows = []
     identical = []
     for c in corpora:
-        cps = {}
+        cps, cpu = {}, {}
         for tool, name in TOOLS:
             timing = json.loads((c / f"{tool}.timing.json").read_text())
             report = json.loads((c / f"{tool}.report" / "report.json").read_text())
             corpus = report["corpora"][0]
             cps[tool] = timing["chars_per_second"]
+            cpu[tool] = timing.get("chars_per_cpu_second")
             rows.append((c.name, name, corpus, timing, tool))
         pd, pr = (c / "deid.predictions.jsonl"), (c / "deid-rules.predictions.jsonl")
         if pd.read_bytes() == pr.read_bytes():
             identical.append(c.name)
         for r in rows[-3:]:
             r[3]["ratio"] = cps[r[4]] / cps["presidio"]
+            r[3]["cpu_ratio"] = cpu[r[4]] / cpu["presidio"] if cpu[r[4]] and cpu["presidio"] else None
 
-    print("| corpus | tool | binary recall | binary precision | characters/s per core | × Presidio |")
-    print("|---|---|---|---|---:|---:|")
+    def times(x):
+        return "—" if x is None else f"{x:,.0f}×" if x >= 10 else f"{x:.2f}×"
+
+    def num(x):
+        return "—" if x is None else f"{x:,.0f}"
+
+    print("| corpus | tool | binary recall | binary precision | characters/s per core (wall) | × Presidio | characters per CPU-second | × Presidio |")
+    print("|---|---|---|---|---:|---:|---:|---:|")
     for corpus_name, name, corpus, timing, tool in rows:
-        ratio = "1" if tool == "presidio" else f"{timing['ratio']:,.0f}×" if timing["ratio"] >= 10 else f"{timing['ratio']:.2f}×"
+        p = tool == "presidio"
         print(
             f"| {corpus_name} | {name} | {fig(corpus['recall']['binary'])} | {fig(corpus['precision']['binary'])} "
-            f"| {timing['chars_per_second']:,.0f} | {ratio} |"
+            f"| {timing['chars_per_second']:,.0f} | {'1' if p else times(timing['ratio'])} "
+            f"| {num(timing.get('chars_per_cpu_second'))} | {'1' if p else times(timing['cpu_ratio'])} |"
         )
     print()
     for c in corpora:
@@ -59,10 +68,11 @@ def main():
         r = json.loads((c / "deid-rules.timing.json").read_text())
         print(
             f"- {c.name}: {p['documents']} documents, {p['characters']:,} characters. Presidio: median of "
-            f"{p['passes']} passes {p['median_seconds']:.2f} s (passes {', '.join(f'{t:.2f}' for t in p['pass_seconds'])}; "
+            f"{p['passes']} pass(es) {p['median_seconds']:.2f} s (passes {', '.join(f'{t:.2f}' for t in p['pass_seconds'])}; "
             f"load {p['load_seconds']:.1f} s excluded). deid: corpus × {d['copies']}, median run {d['median_run_seconds']:.2f} s "
             f"− median start-up {d['median_startup_seconds']:.2f} s over {d['passes']} runs each; "
-            f"rules-only: × {r['copies']}, {r['median_run_seconds']:.2f} s − {r['median_startup_seconds']:.2f} s."
+            f"rules-only: × {r['copies']}, {r['median_run_seconds']:.2f} s − {r['median_startup_seconds']:.2f} s "
+            f"over {r['passes']} runs each."
         )
         if p.get("unmapped_entities"):
             print(f"  Presidio entity types counted as ID: {', '.join(p['unmapped_entities'])}.")
