@@ -3,13 +3,12 @@
 //! A number named once by its cue ("MRN 00482913") is just as identifying
 //! where it is repeated bare, or glued to a word ("a617-555-0199"); a name
 //! found after "Dr." is the same name three lines later without the title.
-//! One aho-corasick pass over the text finds every other occurrence of the
-//! values redacted. Matching is exact and case-sensitive: a name found as
+//! A substring search per value (documents hold few values, and building an
+//! automaton per document cost more than it saved) finds every other occurrence. Matching is exact and case-sensitive: a name found as
 //! "Will" must not take every "will" with it. Values under four letters or
 //! digits are left alone, since they recur by chance.
 
 use crate::span::Span;
-use aho_corasick::{AhoCorasick, MatchKind};
 
 /// Fewest letters or digits a value needs before its other occurrences are marked.
 const MIN_ALNUM: usize = 4;
@@ -27,18 +26,14 @@ pub fn mark_repeats(text: &str, spans: &mut Vec<Span>) {
             sources.push(*span);
         }
     }
-    if values.is_empty() {
-        return;
+    let mut found = Vec::new();
+    for (value, source) in values.iter().zip(&sources) {
+        for (at, _) in text.match_indices(value) {
+            if !covered(spans, at, at + value.len()) {
+                found.push(Span { start: at, end: at + value.len(), ..*source });
+            }
+        }
     }
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&values)
-        .expect("literal patterns always build");
-    let found: Vec<Span> = automaton
-        .find_iter(text)
-        .filter(|m| !covered(spans, m.start(), m.end()))
-        .map(|m| Span { start: m.start(), end: m.end(), ..sources[m.pattern().as_usize()] })
-        .collect();
     spans.extend(found);
 }
 

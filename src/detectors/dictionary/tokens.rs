@@ -74,6 +74,14 @@ impl Tok<'_> {
 
 /// Lower-cases and strips common Latin diacritics, so that `Szöllösy` finds `szollosy`.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // Most tokens: nothing to strip, and '`' is the only ASCII character mapped.
+        let mut out = s.to_ascii_lowercase();
+        if out.contains('`') {
+            out = out.replace('`', "'");
+        }
+        return out;
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         for l in c.to_lowercase() {
