@@ -25,6 +25,8 @@ enum Command {
     Detect(DetectArgs),
     /// Score the engine (or a prediction file) against labeled corpora.
     Eval(deid::eval::EvalArgs),
+    /// Fine-tune the NER tagger on labelled JSONL (checkpoints, resume, f16 export).
+    Train(deid::ner::train::TrainArgs),
 }
 
 #[derive(Args)]
@@ -112,6 +114,7 @@ fn main() -> ExitCode {
         Command::Redact(args) => redact(args),
         Command::Detect(args) => detect(args),
         Command::Eval(args) => deid::eval::run(&args).map(|()| ExitCode::SUCCESS).map_err(Into::into),
+        Command::Train(args) => deid::ner::train::run(&args).map(|()| ExitCode::SUCCESS).map_err(Into::into),
     };
     match result {
         Ok(code) => code,

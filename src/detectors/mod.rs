@@ -14,6 +14,7 @@ pub mod contact;
 pub mod dates;
 pub mod dictionary;
 pub mod identifiers;
+pub mod ner;
 
 /// A document as detectors see it. Today it is the text alone; normalised views
 /// (lower-cased, spoken forms with offset maps) will hang off it.
