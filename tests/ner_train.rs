@@ -50,6 +50,7 @@ fn loss_falls_and_every_layer_gets_gradients() {
         "embeddings.case_embeddings.weight",
         "embeddings.LayerNorm.weight",
         "encoder.layer.0.attention.self.query.weight",
+        "encoder.layer.1.attention.self.key.weight",
         "encoder.layer.1.output.LayerNorm.weight",
         "classifier.weight",
     ] {

@@ -7,7 +7,7 @@ use crate::ner::decode::{self, Entity};
 use crate::ner::model::{Batch, Tagger};
 use crate::ner::tokenize::{PieceTokenizer, Pieces};
 use crate::ner::windows;
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use std::ops::Range;
 use std::path::Path;

@@ -8,8 +8,10 @@
 //!
 //! Why not `candle_transformers::models::bert`: its LayerNorm is a fused
 //! kernel with no backward pass, so fine-tuning through it silently leaves
-//! every encoder weight untrained. [`LayerNorm`] here is built from
-//! differentiable primitives when training and uses the fused kernel otherwise.
+//! every encoder weight untrained; its fused `softmax_last_dim` has no
+//! backward either, which would freeze every query and key weight. Both are
+//! composed from differentiable primitives here when training, and use the
+//! fused kernels otherwise.
 
 use crate::ner::config::NerConfig;
 use candle_core::{DType, Device, Module, Result, Tensor, D};
@@ -133,7 +135,9 @@ impl SelfAttention {
         let v = split(self.value.forward(x)?)?;
         let scale = 1.0 / (self.head_size as f64).sqrt();
         let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask_bias)?;
-        let probs = dropout(&candle_nn::ops::softmax_last_dim(&scores)?, self.attention_dropout, train)?;
+        // candle's fused softmax has no backward pass (like its LayerNorm): compose it when training.
+        let probs = if train { candle_nn::ops::softmax(&scores, D::Minus1)? } else { candle_nn::ops::softmax_last_dim(&scores)? };
+        let probs = dropout(&probs, self.attention_dropout, train)?;
         let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((batch, len, hidden))?;
         let out = dropout(&self.output.forward(&context)?, self.dropout, train)?;
         self.norm.forward(&(out + x)?, train)
