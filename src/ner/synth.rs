@@ -55,6 +55,8 @@ const STREET_SUFFIXES: &[&str] =
     &["Street", "St", "Avenue", "Ave", "Road", "Rd", "Lane", "Drive", "Dr", "Court", "Place", "Boulevard", "Way"];
 const UK_TOWNS: &[&str] =
     &["Streatham", "South Wimbledon", "Croydon", "Hackney", "Leeds", "Manchester", "Bristol", "Camden", "Brixton"];
+/// Letter placeholders that stand for names in MTS-Dialog.
+const PLACEHOLDERS: &[&str] = &["X Y Z", "A B C", "A B C D", "X", "X Y", "A B", "Y"];
 const MONTHS: [&str; 12] = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
     "December",
@@ -230,6 +232,25 @@ const TALK_FRAMES: &[&str] = &[
     "P|On the {dayord}, I think.",
     "P|Since {month}, so a few months now.",
     "D|Okay, {ptf}. Let's get some blood work today.",
+    "D|Hey, Miss {ptl}, how are you today?",
+    "D|Good to see you, Mrs. {ptl}.",
+    "P|How're you doing Doctor {dr}? Nice to see you.",
+    "D|You can sit up now, miss {ptl}.",
+    "D|And your last name?",
+    "P|{ptl}.",
+    "D|{ptl}? Nice to meet you.",
+    "P|I saw Doctor {dr} about eight or nine times.",
+    "D|Doctor {dr} put you on restricted duty, correct?",
+    "F|We took her down to {city}, where they did see her.",
+    "P|So we ended up coming to {city} and stayed about four days.",
+    "P|I'm scheduled on the {dayord} for surgery.",
+    "P|My daughter {rel} lives in {city} with her kids.",
+    "D|Dr. {dr} and I will go over your report with you.",
+    "P|I usually go to {org}, the one on {street}.",
+    "D|I'll send it to {hosp}, they can see you next week.",
+    "P|Back in {month}, I think around the {dayord}.",
+    "P|I've worked for {org} for about ten years.",
+    "D|So {ptf}, tell me what's going on.",
 ];
 
 /// Sentences without identifiers: clinical talk with hard negatives in them.
@@ -266,6 +287,22 @@ const FILLER: &[&str] = &[
     "P|I smoked for 20 years but quit in {year}.",
     "D|I'll see you in two weeks.",
     "P|On Monday it was really bad.",
+    "D|Your potassium is 3.9, so it's holding steady.",
+    "D|Your BNP was 3,000 and then went up to 6,000.",
+    "D|Your last A1c was 5.5, which is good.",
+    "D|Hemoglobin is 11.2 and platelets are 250,000.",
+    "D|We want it in the 2-ish range.",
+    "P|I walk about 2 miles a day, 3 or 4 times a week.",
+    "D|Take 2 tablets 3 times a day with food.",
+    "P|I weigh about 182 pounds now.",
+    "D|Your heart rate is 72 and oxygen is 98 percent.",
+    "P|I have 2 kids at home.",
+    "P|Gosh, I think it was two weeks back.",
+    "D|Use my general physical exam template.",
+    "D|Let's put a letter on the side of your bed to remind you.",
+    "P|It's about a six or seven out of ten.",
+    "D|The creatinine was normal at 1.7.",
+    "P|I drink maybe 3 or 4 beers on the weekend.",
 ];
 
 const NOTE_FILLER: &[&str] = &[
@@ -353,7 +390,7 @@ impl<'a> Generator<'a> {
             5 => vec![date(format!("{d} {month}")), plain(" "), year(y.to_string())],
             6 => vec![date(format!("{} {}", month, ORDINALS[d - 1]))],
             7 => vec![date(format!("{} {}", month, ORDINALS[d - 1])), plain(" "), year(year_words(y, &mut self.rng))],
-            8 => vec![date(format!("the {} of {}", ORDINALS[d - 1], month))],
+            8 => vec![plain("the "), date(format!("{} of {}", ORDINALS[d - 1], month))],
             9 => vec![date(format!("{}-{}-{:02}", m, d, y % 100))],
             10 => vec![date(format!("{} {}", number_words(m as u32, false), number_words(d as u32, false))), plain(", "), year(year_words(y, &mut self.rng))],
             _ => vec![date(format!("{}/{}/{}", d, m, y))],
@@ -436,7 +473,7 @@ impl<'a> Generator<'a> {
                 }
                 "hosp" => out.push(seg(self.pick(&self.lex_ref().hospitals).to_string(), "LOCATION", Some("HOSPITAL"))),
                 "org" => {
-                    let o = self.pick_str(&["Walmart", "CVS", "Target", "Amazon", "the Boeing plant", "Lincoln Elementary", "Costco", "Home Depot"]);
+                    let o = self.pick_str(&["Walmart", "CVS", "Target", "Amazon", "the Boeing plant", "Lincoln Elementary", "Costco", "Home Depot", "A B C A B C", "Walgreens"]);
                     if let Some(rest) = o.strip_prefix("the ") {
                         out.push(plain("the "));
                         out.push(seg(rest.to_string(), "LOCATION", Some("ORGANIZATION")));
@@ -479,7 +516,7 @@ impl<'a> Generator<'a> {
 
     /// One document: its text and spans (byte offsets, label, subtype).
     pub fn document(&mut self) -> (String, Vec<(usize, usize, &'static str, Option<String>)>) {
-        let cast = self.cast();
+        let mut cast = self.cast();
         let style = match self.rng.below(10) {
             0 | 1 => Style::Note,
             2 | 3 => Style::Dialogue,
@@ -487,6 +524,15 @@ impl<'a> Generator<'a> {
             7 | 8 => Style::Asr,
             _ => Style::Hesitant,
         };
+        // MTS-Dialog replaced some names by letters ("Doctor X Y Z", "Miss A B C"); they are still names.
+        if matches!(style, Style::Dialogue | Style::Hesitant) {
+            if self.chance(25) {
+                cast.clinician.1 = self.pick_str(PLACEHOLDERS).to_string();
+            }
+            if self.chance(15) {
+                cast.patient.1 = self.pick_str(PLACEHOLDERS).to_string();
+            }
+        }
         let n = 4 + self.rng.below(10);
         let mut lines: Vec<(char, Vec<Seg>)> = Vec::new();
         for _ in 0..n {
