@@ -92,3 +92,61 @@ fn checkpoints_resume_and_export_tags_what_was_learned() {
     let found: Vec<(&str, usize)> = model.predict(text).unwrap().iter().map(|e| (&text[e.start..e.end], e.label)).collect();
     assert_eq!(found, vec![("john smith", 0), ("jones", 0), ("march", 1)]);
 }
+
+#[test]
+fn train_command_generates_trains_resumes_and_exports() {
+    use deid::ner::train::{run, TrainArgs};
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base");
+    tiny::write_random_model(&base, &[]).unwrap();
+    let dict = dir.path().join("dict");
+    std::fs::create_dir_all(&dict).unwrap();
+    for (name, body) in [
+        ("first_names.txt", "john\nmary\n"),
+        ("surnames.txt", "smith\njones\n"),
+        ("us_places.txt", "Boston\t1\n"),
+        ("world_cities.txt", "Lagos\t1\n"),
+        ("hospitals.txt", "Boston Clinic\n"),
+        ("us_states.txt", "Ohio\tOH\n"),
+        ("countries.txt", "Kenya\n"),
+        ("allow_drugs.txt", "lisinopril\n"),
+        ("allow_diseases.txt", "asthma\n"),
+    ] {
+        std::fs::write(dict.join(name), body).unwrap();
+    }
+    let out = dir.path().join("out");
+    let mut args = TrainArgs {
+        data: dir.path().join("train.jsonl"),
+        base: base.clone(),
+        out: out.clone(),
+        steps: 3,
+        batch: 2,
+        lr: 1e-3,
+        warmup: 0.1,
+        weight_decay: 0.01,
+        entity_weight: 2.0,
+        checkpoint_every: 2,
+        log_every: 1,
+        labels: vec!["NAME".into(), "LOCATION".into(), "DATE".into(), "AGE".into(), "ID".into()],
+        no_case: false,
+        seed: 5,
+        synth: Some(20),
+        dict,
+    };
+    run(&args).unwrap();
+    assert!(args.data.exists());
+    let state = std::fs::read_to_string(out.join("checkpoint/state.json")).unwrap();
+    assert!(state.contains("\"step\":3"), "{state}");
+    // A second run resumes at step 3 and goes on to 5.
+    args.steps = 5;
+    args.synth = None;
+    run(&args).unwrap();
+    let state = std::fs::read_to_string(out.join("checkpoint/state.json")).unwrap();
+    assert!(state.contains("\"step\":5"), "{state}");
+    // The export is f16 and loads as a tagger with the five labels.
+    let weights = candle_core::safetensors::load(out.join("model.safetensors"), &candle_core::Device::Cpu).unwrap();
+    assert_eq!(weights["embeddings.word_embeddings.weight"].dtype(), candle_core::DType::F16);
+    let model = NerModel::load(&out).unwrap();
+    assert_eq!(model.tags().len(), 11);
+    model.predict("John Smith was seen in Boston on March 3.").unwrap();
+}
