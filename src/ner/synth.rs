@@ -303,6 +303,28 @@ const FILLER: &[&str] = &[
     "P|It's about a six or seven out of ten.",
     "D|The creatinine was normal at 1.7.",
     "P|I drink maybe 3 or 4 beers on the weekend.",
+    "D|I'm gonna order some blood tests and we'll go from there.",
+    "D|We're gonna check you again in two weeks, okay?",
+    "P|Is that gonna affect the lab work?",
+    "D|Your blood sugar was 169 today, a little bit high.",
+    "D|The total cholesterol was 222, the good was about 44 and the bad was 153.",
+    "D|Your oxygen level here is like ninety two right now.",
+    "D|Let's increase the Lasix from twenty milligrams to sixty milligrams.",
+    "P|I took it at about two thirty, it was okay.",
+    "D|I'll examine you in a second.",
+    "P|It's the white one, the round one.",
+    "P|Ow. Yeah, that hurts.",
+    "P|Gosh, I don't know, maybe once a week.",
+    "D|Uh-huh. Mm-hmm. Okay.",
+    "D|You come in weekly for the first four or five weeks.",
+    "P|Like 12 hours ago now, around seven o'clock last night.",
+    "D|Number 2, pre-op examination, she is doing well.",
+    "P|I'm about 3, 3 and a half pounds down in weight.",
+    "D|Meats, dairy, nuts, any of that sort of thing.",
+    "P|I was moving boxes from the truck into the house.",
+    "D|Any pain in the lower back? Any numbness in your legs?",
+    "P|I wanna get this done sooner, maybe in the next 30 days.",
+    "D|Hey Dragon, order a CBC and a CMP.",
 ];
 
 const NOTE_FILLER: &[&str] = &[
@@ -617,7 +639,7 @@ fn restyle(style: Style, text: &str) -> String {
                     out.push(c);
                 }
             }
-            out.replace("n't", " n't").replace("  ", " ")
+            out.replace("n't", " n't").replace("gonna", "gon na").replace("wanna", "wan na").replace("  ", " ")
         }
         Style::Asr => {
             let kept: String = text.to_lowercase().chars().filter(|c| !matches!(c, ',' | '.' | '?' | '!' | ':' | ';')).collect();
