@@ -20,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod merge;
+pub mod ner;
 pub mod offsets;
 pub mod policy;
 pub mod redact;

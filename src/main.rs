@@ -31,6 +31,8 @@ enum Command {
     Keys(deid::server::cli::KeysArgs),
     /// Check the server's hash-chained audit log.
     Audit(deid::server::cli::AuditArgs),
+    /// Fine-tune the NER tagger on labelled JSONL (checkpoints, resume, f16 export).
+    Train(deid::ner::train::TrainArgs),
 }
 
 #[derive(Args)]
@@ -148,6 +150,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => deid::server::cli::serve(args),
         Command::Keys(args) => deid::server::cli::keys(args),
         Command::Audit(args) => deid::server::cli::audit(args),
+        Command::Train(args) => deid::ner::train::run(&args).map(|()| ExitCode::SUCCESS).map_err(Into::into),
     };
     match result {
         Ok(code) => code,

@@ -16,6 +16,7 @@ pub mod dictionary;
 pub mod identifiers;
 pub mod spoken;
 pub mod spoken_numbers;
+pub mod ner;
 
 /// A document as detectors see it. Today it is the text alone; normalised views
 /// (lower-cased, spoken forms with offset maps) will hang off it.

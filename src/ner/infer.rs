@@ -1,0 +1,127 @@
+//! A loaded tagger: tokenise, run windows in batches, stitch, decode.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ner::case::Case;
+use crate::ner::config::{NerConfig, TagSet};
+use crate::ner::decode::{self, Entity};
+use crate::ner::model::{Batch, Tagger};
+use crate::ner::tokenize::{PieceTokenizer, Pieces};
+use crate::ner::windows;
+use candle_core::{DType, Device};
+use candle_nn::VarBuilder;
+use std::ops::Range;
+use std::path::Path;
+
+/// Windows run through the encoder together (bounds memory on very long documents).
+const WINDOWS_PER_BATCH: usize = 16;
+
+/// File names inside a model directory.
+pub const CONFIG_FILE: &str = "config.json";
+pub const TOKENIZER_FILE: &str = "tokenizer.json";
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+
+pub(crate) fn model_error(e: candle_core::Error) -> Error {
+    // candle's messages name shapes and tensor names, never document text.
+    Error::new(ErrorKind::Detector, format!("ner model: {e}"))
+}
+
+/// A tagger ready for inference: configuration, tokenizer and weights.
+pub struct NerModel {
+    config: NerConfig,
+    tags: TagSet,
+    tokenizer: PieceTokenizer,
+    tagger: Tagger,
+}
+
+impl NerModel {
+    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` (f16 or f32) from `dir`.
+    pub fn load(dir: &Path) -> Result<NerModel> {
+        let config = NerConfig::from_file(&dir.join(CONFIG_FILE))?;
+        if config.entity_labels.is_empty() {
+            return Err(Error::data(format!("{} has no entity_labels: not a tagger", dir.join(CONFIG_FILE).display())));
+        }
+        let tokenizer = PieceTokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+        let weights = dir.join(WEIGHTS_FILE);
+        // SAFETY: the file is memory-mapped read-only; we do not modify it while mapped.
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &Device::Cpu) }
+            .map_err(|e| Error::data(format!("cannot read {}: {e}", weights.display())))?;
+        let tagger = Tagger::load(&config, vb).map_err(|e| Error::data(format!("bad weights in {}: {e}", weights.display())))?;
+        Ok(NerModel::from_parts(config, tokenizer, tagger))
+    }
+
+    pub fn from_parts(config: NerConfig, tokenizer: PieceTokenizer, tagger: Tagger) -> NerModel {
+        NerModel { tags: config.tags(), config, tokenizer, tagger }
+    }
+
+    pub fn config(&self) -> &NerConfig {
+        &self.config
+    }
+
+    pub fn tags(&self) -> &TagSet {
+        &self.tags
+    }
+
+    pub fn tokenizer(&self) -> &PieceTokenizer {
+        &self.tokenizer
+    }
+
+    /// The windows this model cuts `n` pieces into.
+    pub fn windows(&self, n: usize) -> Vec<Range<usize>> {
+        windows::windows(n, self.config.window, self.config.stride)
+    }
+
+    /// Tag probabilities of every piece in each window, `[window][piece in window][tag]`.
+    pub fn window_probs(&self, pieces: &Pieces, wins: &[Range<usize>]) -> Result<Vec<Vec<Vec<f32>>>> {
+        let mut out = Vec::with_capacity(wins.len());
+        for chunk in wins.chunks(WINDOWS_PER_BATCH) {
+            let rows: Vec<(Vec<u32>, Vec<u32>)> = chunk.iter().map(|w| self.window_row(pieces, w.clone())).collect();
+            let batch = Batch::from_rows(&rows, self.tagger.device()).map_err(model_error)?;
+            let logits = self.tagger.forward(&batch, false).map_err(model_error)?;
+            let probs: Vec<Vec<Vec<f32>>> = candle_nn::ops::softmax_last_dim(&logits)
+                .and_then(|p| p.to_vec3())
+                .map_err(model_error)?;
+            for (w, p) in chunk.iter().zip(probs) {
+                // Drop [CLS], [SEP] and padding.
+                out.push(p[1..1 + w.len()].to_vec());
+            }
+        }
+        Ok(out)
+    }
+
+    /// `[CLS] pieces[w] [SEP]` with casing classes.
+    fn window_row(&self, pieces: &Pieces, w: Range<usize>) -> (Vec<u32>, Vec<u32>) {
+        let other = Case::Other as u32;
+        let mut ids = Vec::with_capacity(w.len() + 2);
+        ids.push(self.tokenizer.cls_id);
+        ids.extend_from_slice(&pieces.ids[w.clone()]);
+        ids.push(self.tokenizer.sep_id);
+        let mut case = Vec::with_capacity(w.len() + 2);
+        case.push(other);
+        case.extend_from_slice(&pieces.case[w]);
+        case.push(other);
+        (ids, case)
+    }
+
+    /// Tag probabilities for every piece, each from the window that gave it the most context.
+    pub fn piece_probs(&self, pieces: &Pieces) -> Result<Vec<Vec<f32>>> {
+        let n = pieces.ids.len();
+        let wins = self.windows(n);
+        let per_window = self.window_probs(pieces, &wins)?;
+        Ok(windows::owners(&wins, n)
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| per_window[k][i - wins[k].start].clone())
+            .collect())
+    }
+
+    /// The entities in `text`, byte offsets on word boundaries.
+    pub fn predict(&self, text: &str) -> Result<Vec<Entity>> {
+        let pieces = self.tokenizer.pieces(text)?;
+        if pieces.ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let probs = self.piece_probs(&pieces)?;
+        let words = decode::word_probs(&probs, &pieces.word_of, pieces.words.len());
+        Ok(decode::decode(&pieces.words, &words, &self.tags))
+    }
+}

@@ -1,0 +1,27 @@
+//! Transformer named-entity tagger for the identifiers that patterns miss:
+//! names, places, free-form dates, ages and ID-like codes in context.
+//!
+//! - [`config`]: `config.json` mirror (BERT + entity labels, casing, windowing) and BIO tags;
+//! - [`model`]: the BERT encoder + classifier in candle, trainable end to end;
+//! - [`tokenize`], [`case`], [`windows`], [`decode`]: text → pieces → windows → spans;
+//! - [`infer`]: a loaded model that turns text into entities;
+//! - [`train`]: fine-tuning with AdamW and checkpoints (`deid train`);
+//! - [`synth`]: the training-data generator; [`tiny`]: a tiny random model for tests.
+//!
+//! The model runs single-threaded per call; the engine parallelises over documents.
+
+pub mod case;
+pub mod config;
+pub mod decode;
+pub mod infer;
+pub mod model;
+pub mod predict;
+pub mod synth;
+pub mod tiny;
+pub mod tokenize;
+pub mod train;
+pub mod windows;
+
+pub use config::{NerConfig, TagSet};
+pub use decode::Entity;
+pub use infer::NerModel;
