@@ -135,3 +135,45 @@ mod tests {
         assert_eq!(got, vec![vec![0.5, 0.5], vec![0.5, 0.5]]);
     }
 }
+
+/// Extends each entity of label `date` over a year that directly follows it
+/// ("April 12" + ", 2023"). Corpora differ on whether that year is part of
+/// the date; a full date is one identifier, so it is redacted whole.
+pub fn absorb_following_years(text: &str, entities: &mut [Entity], date: usize) {
+    for e in entities.iter_mut().filter(|e| e.label == date) {
+        let rest = &text[e.end..];
+        let skipped = rest.len() - rest.trim_start_matches([',', ' ']).len();
+        if skipped > 3 {
+            continue;
+        }
+        let after = &rest[skipped..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let year_like = digits == 4 && matches!(&after[..2], "18" | "19" | "20");
+        let ends_word = !after[digits..].starts_with(|c: char| c.is_alphanumeric());
+        if year_like && ends_word {
+            e.end += skipped + digits;
+        }
+    }
+}
+
+#[cfg(test)]
+mod year_tests {
+    use super::*;
+
+    #[test]
+    fn a_year_after_a_date_joins_it() {
+        let text = "seen on April 12, 2023 and May 3 20234 and June 1 1999.";
+        let at = |s: &str| text.find(s).unwrap();
+        let mut es = vec![
+            Entity { start: at("April"), end: at("April") + 8, label: 1, score: 0.9 },
+            Entity { start: at("May"), end: at("May") + 5, label: 1, score: 0.9 },
+            Entity { start: at("June"), end: at("June") + 6, label: 1, score: 0.9 },
+            Entity { start: 0, end: 4, label: 0, score: 0.9 },
+        ];
+        absorb_following_years(text, &mut es, 1);
+        assert_eq!(&text[es[0].start..es[0].end], "April 12, 2023");
+        assert_eq!(&text[es[1].start..es[1].end], "May 3", "five digits are not a year");
+        assert_eq!(&text[es[2].start..es[2].end], "June 1 1999");
+        assert_eq!(es[3].end, 4, "other labels untouched");
+    }
+}

@@ -122,6 +122,10 @@ impl NerModel {
         }
         let probs = self.piece_probs(&pieces)?;
         let words = decode::word_probs(&probs, &pieces.word_of, pieces.words.len());
-        Ok(decode::decode(&pieces.words, &words, &self.tags))
+        let mut entities = decode::decode(&pieces.words, &words, &self.tags);
+        if let Some(date) = self.tags.label_index("DATE") {
+            decode::absorb_following_years(text, &mut entities, date);
+        }
+        Ok(entities)
     }
 }
