@@ -193,7 +193,12 @@ fn parse_gold_doc(file: &str, line: usize, s: &str) -> Result<GoldDoc> {
     Ok(GoldDoc { id, chars, spans, other_spans, line })
 }
 
-fn parse_gold_span(chars: &[char], v: &Value) -> std::result::Result<GoldSpan, String> {
+/// A span's object with its checked `start`, `end` and `label`.
+type SpanFields<'a> = (&'a Map<String, Value>, usize, usize, Label);
+
+/// The fields every span has, gold or predicted: an object with `start < end <= len`
+/// (code points) and a known `label`.
+fn span_bounds(v: &Value, len: usize) -> std::result::Result<SpanFields<'_>, String> {
     let m = v.as_object().ok_or("a span must be a JSON object")?;
     let start = get_offset(m, "start")?;
     let end = get_offset(m, "end")?;
@@ -201,9 +206,14 @@ fn parse_gold_span(chars: &[char], v: &Value) -> std::result::Result<GoldSpan, S
     if start >= end {
         return Err(format!("offsets {start}..{end}: empty or reversed span"));
     }
-    if end > chars.len() {
-        return Err(format!("offsets {start}..{end}: past the end of the text ({} code points)", chars.len()));
+    if end > len {
+        return Err(format!("offsets {start}..{end}: past the end of the text ({len} code points)"));
     }
+    Ok((m, start, end, label))
+}
+
+fn parse_gold_span(chars: &[char], v: &Value) -> std::result::Result<GoldSpan, String> {
+    let (m, start, end, label) = span_bounds(v, chars.len())?;
     let text = get_str(m, "text")?;
     if !text.chars().eq(chars[start..end].iter().copied()) {
         return Err(format!(
@@ -314,16 +324,7 @@ pub fn parse_predictions(path: &Path, bytes: &[u8], corpus: &Corpus) -> Result<V
 }
 
 fn parse_pred_span(v: &Value, len: usize) -> std::result::Result<PredSpan, String> {
-    let m = v.as_object().ok_or("a span must be a JSON object")?;
-    let start = get_offset(m, "start")?;
-    let end = get_offset(m, "end")?;
-    let label = parse_label(get_str(m, "label")?)?;
-    if start >= end {
-        return Err(format!("offsets {start}..{end}: empty or reversed span"));
-    }
-    if end > len {
-        return Err(format!("offsets {start}..{end}: past the end of the text ({len} code points)"));
-    }
+    let (m, start, end, label) = span_bounds(v, len)?;
     let subtype = get_opt_str(m, "subtype")?.map(str::to_string);
     let source = get_opt_str(m, "source")?.unwrap_or("unknown").to_string();
     Ok(PredSpan { start, end, label, subtype, source })
