@@ -32,6 +32,7 @@ const ENGLISH: (&str, &str) = dict!("english_words.txt");
 const DRUGS: (&str, &str) = dict!("allow_drugs.txt");
 const EPONYMS: (&str, &str) = dict!("allow_diseases.txt");
 const CLINICAL: (&str, &str) = dict!("allow_clinical.txt");
+const GROUPS: (&str, &str) = dict!("allow_groups.txt");
 const US_PLACES: (&str, &str) = dict!("us_places.txt");
 const WORLD_CITIES: (&str, &str) = dict!("world_cities.txt");
 const COUNTIES: (&str, &str) = dict!("us_counties.txt");
@@ -58,6 +59,7 @@ const STOPWORDS: &[&str] = &[
     // Fragments of tokenised speech ("i'm gon na", "wan na", "got ta") and fillers of ASR transcripts.
     "can", "gon", "wan", "na", "ta", "i've", "i'll", "i'd", "we've", "we'll", "we'd", "you've", "you'll",
     "you'd", "he'll", "he'd", "she'll", "she'd", "they've", "they'll", "they'd", "it'll", "that'll", "um", "uh", "hmm", "mm", "mhm", "yeah", "yep", "nope",
+    "hm", "erm", "er", "ah", "agh", "oh", "yup", "righty", "righty-ho", "mm-hmm", "uh-huh", "welcome",
 ];
 
 /// What the place map knows about a phrase.
@@ -139,6 +141,7 @@ impl Lexicon {
             (DRUGS, W_DRUG),
             (EPONYMS, W_EPONYM),
             (CLINICAL, W_CLINICAL),
+            (GROUPS, W_CLINICAL),
         ] {
             for l in lines(file) {
                 let k = fold(l);
