@@ -1,6 +1,6 @@
 //! Overlapping spans resolved once, deterministically: sort, then one sweep.
 
-use crate::span::Span;
+use crate::span::{Label, Source, Span};
 use std::cmp::Ordering;
 
 /// Merges overlapping spans into their union.
@@ -35,10 +35,15 @@ pub fn merge(mut spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
-/// `Less` when `a` should win over `b`.
+/// `Less` when `a` should win over `b`. The model's spans and the catch-all
+/// `ID` yield first: the model's label is a guess from context, while a
+/// pattern proved the text an e-mail address or an SSN, so that label names
+/// the merged span. (The union is redacted either way.)
 fn stronger(a: &Span, b: &Span) -> Ordering {
-    b.score
-        .total_cmp(&a.score)
+    let generic = |s: &Span| s.source == Source::Ner || s.label == Label::Id;
+    generic(a)
+        .cmp(&generic(b))
+        .then(b.score.total_cmp(&a.score))
         .then(b.len().cmp(&a.len()))
         .then(a.label.cmp(&b.label))
         .then(a.source.cmp(&b.source))
@@ -47,7 +52,6 @@ fn stronger(a: &Span, b: &Span) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::{Label, Source};
 
     fn s(start: usize, end: usize, label: Label, score: f32) -> Span {
         Span::new(start, end, label, score, Source::Pattern)
@@ -69,6 +73,19 @@ mod tests {
     fn chains_of_overlaps_collapse() {
         let got = merge(vec![s(0, 4, Label::Id, 0.5), s(3, 7, Label::Id, 0.5), s(6, 9, Label::Mrn, 0.8)]);
         assert_eq!(got, vec![s(0, 9, Label::Mrn, 0.8)]);
+    }
+
+    #[test]
+    fn a_specific_label_beats_the_catch_all_id() {
+        let got = merge(vec![s(0, 12, Label::Id, 0.99), s(0, 12, Label::Phone, 0.6)]);
+        assert_eq!(got, vec![s(0, 12, Label::Phone, 0.6)]);
+    }
+
+    #[test]
+    fn a_pattern_names_what_the_model_also_found() {
+        let model = Span::new(0, 20, Label::Name, 0.99, Source::Ner);
+        let got = merge(vec![model, s(0, 20, Label::Email, 0.6)]);
+        assert_eq!(got, vec![s(0, 20, Label::Email, 0.6)]);
     }
 
     #[test]
