@@ -1,6 +1,7 @@
-//! Throughput in bytes per second: each detector alone, and the whole pattern-and-dictionary
-//! pipeline, on the presidio-synth corpus when `../shared` is beside the checkout (the
-//! bundled example note otherwise). Run: `cargo bench --bench pipeline`.
+//! Throughput in bytes per second: each detector alone, the pattern-and-dictionary
+//! pipeline, and the default pipeline with the transformer, on the presidio-synth corpus
+//! when `../shared` is beside the checkout (the bundled example note otherwise).
+//! Run: `cargo bench --bench pipeline` (the model stage alone: `benches/ner.rs`).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use deid::detectors::{self, Detector, Document};
@@ -50,13 +51,24 @@ fn bench_detectors(c: &mut Criterion) {
 fn bench_pipeline(c: &mut Criterion) {
     let (name, texts) = corpus();
     let bytes: usize = texts.iter().map(String::len).sum();
-    let engine = Engine::new(Config::default()).expect("default engine");
+    let rules = Engine::new(Config { ner: false, ..Config::default() }).expect("rules engine");
     let mut group = c.benchmark_group(format!("pipeline/{name}"));
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("redact, one thread", |b| {
-        b.iter(|| texts.iter().map(|t| engine.redact(t).unwrap().text.len()).sum::<usize>())
+    group.bench_function("rules, redact, one thread", |b| {
+        b.iter(|| texts.iter().map(|t| rules.redact(t).unwrap().text.len()).sum::<usize>())
     });
-    group.bench_function("redact_batch, all threads", |b| b.iter(|| engine.redact_batch(&texts).len()));
+    group.bench_function("rules, redact_batch, all threads", |b| b.iter(|| rules.redact_batch(&texts).len()));
+    group.finish();
+
+    // With the model the corpus takes tens of seconds a pass: a fixed slice of it.
+    let slice = &texts[..texts.len().min(100)];
+    let bytes: usize = slice.iter().map(String::len).sum();
+    let full = Engine::new(Config::default()).expect("default engine (bundled model)");
+    let mut group = c.benchmark_group(format!("pipeline/{name}, first {} documents", slice.len()));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("default with model, redact, one thread", |b| {
+        b.iter(|| slice.iter().map(|t| full.redact(t).unwrap().text.len()).sum::<usize>())
+    });
     group.finish();
 }
 

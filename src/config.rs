@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::span::Label;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// How a redacted identifier is written in the output text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -45,6 +45,10 @@ pub struct Config {
     pub patterns: bool,
     /// Run the name, place and hospital dictionaries.
     pub dictionaries: bool,
+    /// Run the transformer tagger (names, places, dates and codes that only context reveals).
+    pub ner: bool,
+    /// The tagger's directory; `None` looks for the bundled `models/ner` (see [`Config::ner_model_dir`]).
+    pub ner_model: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -58,9 +62,14 @@ impl Default for Config {
             keep_labels: Vec::new(),
             patterns: true,
             dictionaries: true,
+            ner: true,
+            ner_model: None,
         }
     }
 }
+
+/// Where the bundled tagger lives inside the repository.
+pub const BUNDLED_MODEL: &str = "models/ner";
 
 impl Config {
     /// Parses a TOML configuration; unknown keys are an error, missing keys take defaults.
@@ -74,6 +83,24 @@ impl Config {
         let s = std::fs::read_to_string(path)
             .map_err(|e| Error::config(format!("cannot read configuration {}: {e}", path.display())))?;
         Config::from_toml_str(&s)
+    }
+
+    /// The tagger directory to load: `ner_model` when set, else the first of
+    /// `./models/ner` and the bundled `models/ner` of the source tree the binary was
+    /// built from that holds a `config.json`. An error names the places looked in,
+    /// because running without the model silently would lower recall.
+    pub fn ner_model_dir(&self) -> Result<PathBuf> {
+        if let Some(dir) = &self.ner_model {
+            return Ok(dir.clone());
+        }
+        let candidates = [PathBuf::from(BUNDLED_MODEL), Path::new(env!("CARGO_MANIFEST_DIR")).join(BUNDLED_MODEL)];
+        candidates.iter().find(|d| d.join("config.json").is_file()).cloned().ok_or_else(|| {
+            Error::config(format!(
+                "no NER model found in {} or {}: set ner_model to its directory, or ner = false to run patterns and dictionaries only",
+                candidates[0].display(),
+                candidates[1].display()
+            ))
+        })
     }
 
     pub fn validate(&self) -> Result<()> {

@@ -38,6 +38,9 @@ impl Engine {
         if config.dictionaries {
             all.extend(detectors::dictionary_detectors()?);
         }
+        if config.ner {
+            all.push(Box::new(detectors::ner::NerDetector::load(&config.ner_model_dir()?)?));
+        }
         Ok(Engine { config, detectors: all })
     }
 

@@ -22,7 +22,10 @@
 //! "palsy", "score", … is an eponym and never a name.
 
 mod lexicon;
+mod plausible;
 mod tokens;
+
+pub use plausible::refine_model_span;
 
 use super::{Detector, Document};
 use crate::error::Result;
@@ -569,7 +572,14 @@ mod names {
             let f = lex.word(t.base_key());
             let named = f & (W_FIRST | W_LAST | W_FIRST_RARE | W_LAST_RARE) != 0;
             let wordish = f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0;
-            let ok = if cue == 2 { named || !wordish && t.text.chars().all(char::is_alphabetic) } else { f & (W_FIRST | W_LAST) != 0 && !wordish };
+            // "dr", "mrs" are titles and precede names; "doctor", "nurse" are nouns too,
+            // followed by verbs as often as by names ("the nurse told you", "yes sir work harder").
+            let title = i > 0 && !matches!(toks[i - 1].key.as_str(), "doctor" | "nurse" | "sister" | "sir" | "madam");
+            let ok = if cue == 2 {
+                (named && (title || !wordish)) || !wordish && t.text.chars().all(char::is_alphabetic)
+            } else {
+                f & (W_FIRST | W_LAST) != 0 && !wordish
+            };
             let ok = ok || cue == 0 && full_name_pair(lex, text, toks, i);
             if !ok || lex.is_stopword(&t.key) {
                 continue;
@@ -730,9 +740,11 @@ mod places {
             let mut j = i;
             while j + 1 < toks.len() && j - i < 4 && gap_ok(text, &toks[j], &toks[j + 1]) {
                 let n = &toks[j + 1];
-                let cap = matches!(n.case, Case::Title | Case::Upper | Case::Initial) || n.text.chars().all(|c| c.is_ascii_digit()) && n.text.len() <= 2;
+                // "flew to Leppen on Tuesday": a weekday or month ends the place.
+                let calendar = |t: &Tok<'_>| lex.word(t.base_key()) & W_CALENDAR != 0;
+                let cap = matches!(n.case, Case::Title | Case::Upper | Case::Initial) && !calendar(n) || n.text.chars().all(|c| c.is_ascii_digit()) && n.text.len() <= 2;
                 let connector = CONNECTORS.contains(&n.key.as_str()) || n.key == "u";
-                let continues = toks.get(j + 2).is_some_and(|m| matches!(m.case, Case::Title | Case::Upper) && gap_ok(text, n, m));
+                let continues = toks.get(j + 2).is_some_and(|m| matches!(m.case, Case::Title | Case::Upper) && !calendar(m) && gap_ok(text, n, m));
                 if cap || connector && continues {
                     j += 1;
                 } else {

@@ -1,7 +1,10 @@
 //! The transformer tagger as a detector: names, places, dates, ages and codes
 //! that only context reveals. Its spans go to the merge beside the patterns'
-//! and dictionaries', which decides overlaps.
+//! and dictionaries', which decides overlaps. A span is kept only when the
+//! word lists find some evidence for it (`refine_model_span`): the model
+//! alone over-tags ordinary words.
 
+use crate::detectors::dictionary::refine_model_span;
 use crate::detectors::{Detector, Document};
 use crate::error::{Error, Result};
 use crate::ner::NerModel;
@@ -44,14 +47,16 @@ impl Detector for NerDetector {
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
         for e in self.model.predict(doc.text)? {
             let label = self.labels[e.label];
-            let mut span = Span::new(e.start, e.end, label, e.score, Source::Ner);
-            if label == Label::Age {
-                // The policy keeps ages of 89 or less; an age it cannot read is removed.
-                if let Some(years) = read_age(&doc.text[e.start..e.end]) {
-                    span = span.with_age(years);
+            for (start, end) in refine_model_span(doc.text, e.start, e.end, label, e.score)? {
+                let mut span = Span::new(start, end, label, e.score, Source::Ner);
+                if label == Label::Age {
+                    // The policy keeps ages of 89 or less; an age it cannot read is removed.
+                    if let Some(years) = read_age(&doc.text[start..end]) {
+                        span = span.with_age(years);
+                    }
                 }
+                out.push(span);
             }
-            out.push(span);
         }
         Ok(())
     }

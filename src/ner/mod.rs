@@ -2,7 +2,7 @@
 //! names, places, free-form dates, ages and ID-like codes in context.
 //!
 //! - [`config`]: `config.json` mirror (BERT + entity labels, casing, windowing) and BIO tags;
-//! - [`model`]: the BERT encoder + classifier in candle, trainable end to end;
+//! - [`model`]: the BERT encoder + classifier in candle, trainable end to end ([`gelu`]: its fast inference activation);
 //! - [`tokenize`], [`case`], [`windows`], [`decode`]: text → pieces → windows → spans;
 //! - [`infer`]: a loaded model that turns text into entities;
 //! - [`train`]: fine-tuning with AdamW and checkpoints (`deid train`);
@@ -13,6 +13,7 @@
 pub mod case;
 pub mod config;
 pub mod decode;
+pub mod gelu;
 pub mod infer;
 pub mod model;
 pub mod predict;

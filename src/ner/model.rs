@@ -166,7 +166,8 @@ impl Layer {
 
     fn forward(&self, x: &Tensor, mask_bias: &Tensor, train: bool) -> Result<Tensor> {
         let attended = self.attention.forward(x, mask_bias, train)?;
-        let inner = self.intermediate.forward(&attended)?.gelu_erf()?;
+        let hidden = self.intermediate.forward(&attended)?;
+        let inner = if train { hidden.gelu_erf()? } else { crate::ner::gelu::gelu(&hidden)? };
         let out = dropout(&self.output.forward(&inner)?, self.dropout, train)?;
         self.norm.forward(&(out + attended)?, train)
     }

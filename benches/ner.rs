@@ -1,0 +1,53 @@
+//! The transformer stage alone: word pieces per second on one core, in the model's
+//! 128-piece windows, on transcripts-dev when `../shared` is beside the checkout (the
+//! bundled example note otherwise). Run with one thread so the figure is per core:
+//! `RAYON_NUM_THREADS=1 cargo bench --bench ner` (candle's matrix products use that pool).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use deid::ner::NerModel;
+use std::path::Path;
+
+/// Fewest pieces per timed pass: a few seconds of work, so ten samples stay short.
+const PIECES: usize = 6_000;
+
+/// Texts from the start of transcripts-dev (or the example note) until `PIECES` pieces.
+fn corpus(model: &NerModel) -> (String, Vec<String>, usize) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/eval/transcripts-dev/transcripts.jsonl");
+    let (name, all): (&str, Vec<String>) = match std::fs::read_to_string(path) {
+        Ok(jsonl) => (
+            "transcripts-dev",
+            jsonl
+                .lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("corpus line")["text"].as_str().expect("text").to_string())
+                .collect(),
+        ),
+        Err(_) => ("visit_note", vec![include_str!("../data/examples/visit_note.txt").to_string(); 40]),
+    };
+    let (mut texts, mut pieces) = (Vec::new(), 0);
+    for t in all {
+        if pieces >= PIECES {
+            break;
+        }
+        pieces += model.tokenizer().pieces(&t).expect("tokenise").ids.len();
+        texts.push(t);
+    }
+    (format!("{name}, {} documents", texts.len()), texts, pieces)
+}
+
+fn bench_ner(c: &mut Criterion) {
+    let model = NerModel::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner")).expect("bundled model");
+    let (name, texts, pieces) = corpus(&model);
+    let mut group = c.benchmark_group(format!("ner/{name}"));
+    group.throughput(Throughput::Elements(pieces as u64));
+    group.bench_function("pieces (windows of 128, stride 96)", |b| {
+        b.iter(|| texts.iter().map(|t| model.predict(t).unwrap().len()).sum::<usize>())
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(20));
+    targets = bench_ner
+}
+criterion_main!(benches);

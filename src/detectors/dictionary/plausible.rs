@@ -1,0 +1,214 @@
+//! A check on the transformer's spans against the word lists: a model span
+//! needs some evidence beyond the model's own vote to be kept.
+//!
+//! Why: the tagger is fine-tuned on generated text, and on real notes and
+//! transcripts most of its false positives are ordinary words ("work",
+//! "inaudible", "first", "street") or punctuation ("#", "/"). One such word
+//! tagged once is then removed everywhere it recurs (`repeats`), so each
+//! costs many times over. The evidence asked for is cheap and specific to the
+//! label:
+//!
+//! - `DATE`: a digit, or a month or holiday name (a weekday or an ordinal alone is not a date);
+//! - `AGE`: a number in digits or words; `ID`: a digit;
+//! - `NAME`: a word that is not a common English word, drug, clinical term or
+//!   eponym, or a capital initial ("Doctor X"); or a listed name that is also a common word ("Will", "Rose") when it
+//!   is capitalised inside a sentence or the model is confident;
+//! - `LOCATION`: the same with the place lists, or a street word after another word ("oak street").
+//!
+//! Before the check, a span is cut where the model ran past its entity
+//! ([`refine_model_span`]): at line breaks (a name never spans lines, and an
+//! address block never spans a blank line), and at edge words that cannot
+//! belong to it: articles, prepositions, weekdays and chart cues ("DOB"), and, in capitalised
+//! text, lower-case common words ("Mill Village by helicopter", "Ravil Yefimov concert").
+
+use super::lexicon::{lexicon, place_key, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_LAST};
+use super::tokens::{tokenize, Case, Tok};
+use crate::error::Result;
+use crate::span::Label;
+
+/// The model's score above which a listed name or place that is also a common word counts without capitals.
+const CONFIDENT: f32 = 0.9;
+
+const MONTHS_AND_HOLIDAYS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "christmas",
+    "easter", "thanksgiving",
+];
+
+const STREET_WORDS: &[&str] = &[
+    "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "boulevard", "blvd", "court", "ct", "way",
+    "place", "terrace", "circle", "highway", "hwy", "parkway", "square", "crescent", "close", "grove",
+];
+
+const NUMBER_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred",
+];
+
+/// Words never at the edge of an identifier.
+const EDGE_WORDS: &[&str] = &[
+    "the", "a", "an", "and", "or", "of", "on", "in", "at", "to", "for", "with", "by", "from", "is", "are", "was",
+    "were", "be", "he", "she", "we", "they", "it", "this", "that", "my", "your", "his", "her", "our", "their", "i",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+];
+
+/// The parts of the model's span `start..end` worth keeping: split at line
+/// breaks, edge words trimmed, each part checked by [`plausible_model_span`]. Byte offsets.
+pub fn refine_model_span(text: &str, start: usize, end: usize, label: Label, score: f32) -> Result<Vec<(usize, usize)>> {
+    let lex = lexicon()?;
+    let mut out = Vec::new();
+    let breaks: &[&str] = if label == Label::Name { &["\n"] } else { &["\n\n", "\n \n"] };
+    for (part_start, part_end) in split_at(text, start, end, breaks) {
+        let toks = tokenize(&text[part_start..part_end]);
+        let capitalised_text = toks.iter().any(|t| matches!(t.case, Case::Title | Case::Upper));
+        let trimmable = |t: &Tok<'_>| {
+            // Chart cues and clinical terms ("DOB", "MRN", "Pt") are never a name's edge.
+            if EDGE_WORDS.contains(&t.key.as_str()) || lex.word(t.base_key()) & W_CLINICAL != 0 {
+                return true;
+            }
+            // Not vetoed by the name and place lists: they hold common words too ("morning", "Street").
+            capitalised_text && t.case == Case::Lower && lex.word(t.base_key()) & (W_ENGLISH | W_CLINICAL | W_DRUG) != 0
+        };
+        let Some(first) = toks.iter().position(|t| !trimmable(t)) else { continue };
+        let last = toks.iter().rposition(|t| !trimmable(t)).unwrap_or(first);
+        // "oak street": a street word stays after the word it names.
+        let street = |k: usize| STREET_WORDS.contains(&toks[k].key.as_str());
+        let last = if label == Label::Location && last + 1 < toks.len() && street(last + 1) && !street(last) { last + 1 } else { last };
+        let (s, e) = (part_start + toks[first].start, part_start + toks[last].end);
+        if plausible_model_span(text, s, e, label, score)? {
+            out.push((s, e));
+        }
+    }
+    Ok(out)
+}
+
+/// Splits `start..end` at any of `breaks`, dropping the separators.
+fn split_at(text: &str, start: usize, end: usize, breaks: &[&str]) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut from = start;
+    while let Some((at, len)) = breaks.iter().filter_map(|b| text[from..end].find(b).map(|i| (i, b.len()))).min() {
+        parts.push((from, from + at));
+        from += at + len;
+    }
+    parts.push((from, end));
+    parts.into_iter().filter(|(s, e)| s < e).collect()
+}
+
+/// Whether the model's span `text[start..end]` labelled `label` with mean probability `score` has evidence enough to keep.
+pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, score: f32) -> Result<bool> {
+    let toks = tokenize(&text[start..end]);
+    let has_digit = || toks.iter().any(|t| t.key.bytes().any(|b| b.is_ascii_digit()));
+    Ok(match label {
+        Label::Date => has_digit() || toks.iter().any(|t| MONTHS_AND_HOLIDAYS.contains(&t.key.as_str())),
+        Label::Age => has_digit() || toks.iter().any(|t| NUMBER_WORDS.iter().any(|w| t.key.contains(w))),
+        Label::Id => has_digit(),
+        Label::Name | Label::Location => {
+            let lex = lexicon()?;
+            let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !sentence_initial(text, start + t.start);
+            let evidence = |t: &Tok<'_>| {
+                let key = t.base_key();
+                // "Doctor X", "A B C": placeholder initials stand where a name would.
+                if label == Label::Name && t.case == Case::Initial && key != "i" {
+                    return true;
+                }
+                if key.chars().filter(|c| c.is_alphabetic()).count() < 2 || lex.is_stopword(key) {
+                    return false;
+                }
+                if label == Label::Location && STREET_WORDS.contains(&key) {
+                    return false; // "Street" is a town in Somerset, and no evidence on its own
+                }
+                let f = lex.word(key);
+                if f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) == 0 {
+                    return true;
+                }
+                let listed = if label == Label::Name {
+                    f & (W_FIRST | W_LAST) != 0 && f & (W_DRUG | W_CLINICAL | W_EPONYM) == 0
+                } else {
+                    lex.place(&place_key(key)).is_some()
+                };
+                listed && (capitalised(t) || score >= CONFIDENT)
+            };
+            toks.iter().any(evidence)
+                || label == Label::Location && (street_like(&toks) || whole_place(&toks, lex))
+        }
+        _ => true,
+    })
+}
+
+/// "oak street", "mill lane": a street word after a word that is not a stopword.
+fn street_like(toks: &[Tok<'_>]) -> bool {
+    toks.len() >= 2
+        && STREET_WORDS.contains(&toks[toks.len() - 1].key.as_str())
+        && toks[..toks.len() - 1].iter().any(|t| !matches!(t.key.as_str(), "the" | "a" | "an" | "this" | "that" | "my" | "your" | "our" | "their" | "his" | "her" | "of" | "on" | "in"))
+}
+
+fn whole_place(toks: &[Tok<'_>], lex: &super::lexicon::Lexicon) -> bool {
+    toks.len() >= 2 && lex.place(&toks.iter().map(|t| place_key(&t.key)).collect::<Vec<_>>().join(" ")).is_some()
+}
+
+/// Whether byte `at` starts a sentence or a line (nothing but spaces, quotes or brackets since the last `.?!:` or newline).
+fn sentence_initial(text: &str, at: usize) -> bool {
+    for c in text[..at].chars().rev() {
+        match c {
+            '\n' | '.' | '?' | '!' | ':' | ';' => return true,
+            ' ' | '\t' | '"' | '\'' | '(' | '[' | '-' | '*' | '\u{2022}' => continue,
+            _ => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keep(text: &str, span: &str, label: Label, score: f32) -> bool {
+        let start = text.find(span).unwrap();
+        plausible_model_span(text, start, start + span.len(), label, score).unwrap()
+    }
+
+    #[test]
+    fn ordinary_words_and_punctuation_are_not_identifiers() {
+        assert!(!keep("i have to go to work tomorrow", "work", Label::Location, 0.95));
+        assert!(!keep("[inaudible] yes", "inaudible", Label::Name, 0.99));
+        assert!(!keep("MRN # 12", "#", Label::Id, 0.99));
+        assert!(!keep("the first thing", "first", Label::Date, 0.99));
+        assert!(!keep("see you on Friday", "Friday", Label::Date, 0.99));
+        assert!(!keep("Management: rest", "Management", Label::Location, 0.99));
+        assert!(!keep("walked down the street", "the street", Label::Location, 0.99));
+    }
+
+    #[test]
+    fn identifiers_keep_their_evidence() {
+        assert!(keep("seen by Dr Okonkwo today", "Okonkwo", Label::Name, 0.6));
+        assert!(keep("my name is john smith", "john smith", Label::Name, 0.95));
+        assert!(!keep("my name is john", "john", Label::Name, 0.6));
+        assert!(keep("and then Will said so", "Will", Label::Name, 0.6));
+        assert!(keep("i live on oak street", "oak street", Label::Location, 0.7));
+        assert!(keep("she moved to framingham", "framingham", Label::Location, 0.7));
+        assert!(keep("born on the third of june", "third of june", Label::Date, 0.7));
+        assert!(keep("admitted 3/4", "3/4", Label::Date, 0.7));
+        assert!(keep("she is ninety two", "ninety two", Label::Age, 0.7));
+        assert!(keep("code AB12", "AB12", Label::Id, 0.7));
+    }
+
+    fn refine<'a>(text: &'a str, span: &str, label: Label) -> Vec<&'a str> {
+        let start = text.find(span).unwrap();
+        refine_model_span(text, start, start + span.len(), label, 0.7).unwrap().into_iter().map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn spans_are_cut_to_their_entity() {
+        assert_eq!(refine("Ms. Jones flew to Leppen on Tuesday morning.", "Leppen on Tuesday", Label::Location), vec!["Leppen"]);
+        assert_eq!(refine("Mr. Leiva flew to LEPPEN on Tuesday morning.", "LEPPEN on Tuesday morning", Label::Location), vec!["LEPPEN"]);
+        assert_eq!(refine("we returned to Mill Village by helicopter.", "Mill Village by helicopter", Label::Location), vec!["Mill Village"]);
+        assert_eq!(refine("a Ravil Yefimov concert", "Ravil Yefimov concert", Label::Name), vec!["Ravil Yefimov"]);
+        assert_eq!(refine("Patient: Maria Gonzalez    DOB: 04/17/1951", "Maria Gonzalez    DOB", Label::Name), vec!["Maria Gonzalez"]);
+        assert_eq!(refine("Julieta Almeida\nStaff specialist", "Julieta Almeida\nStaff specialist", Label::Name), vec!["Julieta Almeida"]);
+        assert_eq!(refine("the north side of Rua Diadema", "the north side of", Label::Location), Vec::<&str>::new());
+        // Lower-case text keeps its words: nothing tells entity from spill-over.
+        assert_eq!(refine("i live on oak street now", "oak street", Label::Location), vec!["oak street"]);
+        assert_eq!(refine("at 12 Glyn Street street", "12 Glyn Street street", Label::Location), vec!["12 Glyn Street"]);
+    }
+}
