@@ -14,7 +14,7 @@ from pathlib import Path
 
 TOOLS = [
     ("presidio", "Presidio (default recognizers, en_core_web_md)"),
-    ("deid", "deid, default engine"),
+    ("deid", "deid, default engine (with its transformer)"),
     ("deid-rules", "deid, patterns + dictionaries only"),
 ]
 
