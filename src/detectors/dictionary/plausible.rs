@@ -23,6 +23,7 @@
 
 use super::lexicon::{lexicon, place_key, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_LAST};
 use super::tokens::{tokenize, Case, Tok};
+use crate::detectors::spoken_numbers as num;
 use crate::error::Result;
 use crate::span::Label;
 
@@ -38,12 +39,6 @@ const MONTHS_AND_HOLIDAYS: &[&str] = &[
 const STREET_WORDS: &[&str] = &[
     "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "boulevard", "blvd", "court", "ct", "way",
     "place", "terrace", "circle", "highway", "hwy", "parkway", "square", "crescent", "close", "grove",
-];
-
-const NUMBER_WORDS: &[&str] = &[
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
-    "sixty", "seventy", "eighty", "ninety", "hundred",
 ];
 
 /// Words never at the edge of an identifier.
@@ -101,7 +96,7 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
     let has_digit = || toks.iter().any(|t| t.key.bytes().any(|b| b.is_ascii_digit()));
     Ok(match label {
         Label::Date => has_digit() || toks.iter().any(|t| MONTHS_AND_HOLIDAYS.contains(&t.key.as_str())),
-        Label::Age => has_digit() || toks.iter().any(|t| NUMBER_WORDS.iter().any(|w| t.key.contains(w))),
+        Label::Age => has_digit() || toks.iter().any(|t| t.key.split('-').any(is_number_word)),
         Label::Id => has_digit(),
         Label::Name | Label::Location => {
             let lex = lexicon()?;
@@ -134,6 +129,12 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
         }
         _ => true,
     })
+}
+
+/// A number said as a word ("ninety", "two", "hundred"), with the spoken detector's vocabulary;
+/// "oh" is a zero only inside digit strings.
+fn is_number_word(w: &str) -> bool {
+    num::unit(w).is_some() && !num::is_oh(w) || num::teen(w).is_some() || num::tens(w).is_some() || w == "hundred"
 }
 
 /// "oak street", "mill lane": a street word after a word that is not a stopword.
@@ -190,6 +191,8 @@ mod tests {
         assert!(keep("born on the third of june", "third of june", Label::Date, 0.7));
         assert!(keep("admitted 3/4", "3/4", Label::Date, 0.7));
         assert!(keep("she is ninety two", "ninety two", Label::Age, 0.7));
+        assert!(keep("a forty-five year old", "forty-five", Label::Age, 0.7));
+        assert!(!keep("she goes often", "often", Label::Age, 0.9), "a number word inside another word is no number");
         assert!(keep("code AB12", "AB12", Label::Id, 0.7));
     }
 
