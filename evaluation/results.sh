@@ -39,11 +39,5 @@ trap 'rm -f "$table"' EXIT
   cat "$report/summary.md"
 } >"$table"
 
-awk -v table="$table" '
-  /<!-- results:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-  /<!-- results:end -->/   { skip = 0 }
-  !skip
-' "$readme" >"$readme.tmp"
-grep -q '<!-- results:end -->' "$readme.tmp" || { echo "results.sh: markers missing in $readme" >&2; rm -f "$readme.tmp"; exit 1; }
-mv "$readme.tmp" "$readme"
+"$root/evaluation/paste_between_markers.sh" "$readme" results "$table"
 echo "results.sh: table updated in $readme; full report (contains PHI) in $report" >&2

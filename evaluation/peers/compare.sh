@@ -84,12 +84,6 @@ echo "compare.sh: table in $out/table.md; predictions and reports (contain PHI: 
 # --write: paste the table (figures only) between the markers in BENCHMARKS.md.
 if [[ ${1:-} == --write ]]; then
   bench=$root/BENCHMARKS.md
-  awk -v table="$out/table.md" '
-    /<!-- peers:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-    /<!-- peers:end -->/   { skip = 0 }
-    !skip
-  ' "$bench" >"$bench.tmp"
-  grep -q '<!-- peers:end -->' "$bench.tmp" || { echo "compare.sh: markers missing in $bench" >&2; rm -f "$bench.tmp"; exit 1; }
-  mv "$bench.tmp" "$bench"
+  "$root/evaluation/paste_between_markers.sh" "$bench" peers "$out/table.md"
   echo "compare.sh: table pasted into $bench" >&2
 fi
