@@ -49,6 +49,10 @@ pub struct Config {
     pub ner: bool,
     /// The tagger's directory; `None` looks for the bundled `models/ner` (see [`Config::ner_model_dir`]).
     pub ner_model: Option<PathBuf>,
+    /// Run the tagger's network on ONNX Runtime from this graph (written from `ner_model`'s
+    /// weights by `models/export_onnx.py`) instead of candle: faster, with int8 kernels.
+    /// Needs a build with `--features onnx` and `ORT_DYLIB_PATH` naming `libonnxruntime`.
+    pub ner_onnx: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -64,6 +68,7 @@ impl Default for Config {
             dictionaries: true,
             ner: true,
             ner_model: None,
+            ner_onnx: None,
         }
     }
 }

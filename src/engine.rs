@@ -39,7 +39,12 @@ impl Engine {
             all.extend(detectors::dictionary_detectors()?);
         }
         if config.ner {
-            all.push(Box::new(detectors::ner::NerDetector::load(&config.ner_model_dir()?)?));
+            let dir = config.ner_model_dir()?;
+            let model = match &config.ner_onnx {
+                Some(graph) => crate::ner::NerModel::load_onnx(&dir, graph)?,
+                None => crate::ner::NerModel::load(&dir)?,
+            };
+            all.push(Box::new(detectors::ner::NerDetector::new(model)?));
         }
         Ok(Engine { config, detectors: all })
     }

@@ -35,3 +35,13 @@ fn a_missing_model_is_a_clear_error() {
     let err = Engine::new(config).err().expect("no engine without its model").to_string();
     assert!(err.contains("/nonexistent/model"), "{err}");
 }
+
+/// The ONNX Runtime backend is opt-in at build time; asking for it without it must not
+/// quietly fall back to another configuration.
+#[cfg(not(feature = "onnx"))]
+#[test]
+fn asking_for_onnx_without_the_feature_is_a_clear_error() {
+    let config = Config { ner_onnx: Some("target/onnx/ner/model.int8.onnx".into()), ..Config::default() };
+    let err = Engine::new(config).err().expect("no engine without the onnx feature").to_string();
+    assert!(err.contains("--features onnx"), "{err}");
+}

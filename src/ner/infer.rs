@@ -25,22 +25,43 @@ pub(crate) fn model_error(e: candle_core::Error) -> Error {
     Error::new(ErrorKind::Detector, format!("ner model: {e}"))
 }
 
+/// The network that turns windows into tag probabilities.
+enum Encoder {
+    /// The candle model of `model.rs`, from `model.safetensors` (the default).
+    Candle(Tagger),
+    /// The same network as an ONNX graph on ONNX Runtime (`--features onnx`).
+    #[cfg(feature = "onnx")]
+    Onnx(crate::ner::onnx::OnnxTagger),
+}
+
+/// A tagger directory's `config.json` (which must name entity labels) and `tokenizer.json`.
+fn load_config_and_tokenizer(dir: &Path) -> Result<(NerConfig, PieceTokenizer)> {
+    let config = NerConfig::from_file(&dir.join(CONFIG_FILE))?;
+    if config.entity_labels.is_empty() {
+        return Err(Error::data(format!("{} has no entity_labels: not a tagger", dir.join(CONFIG_FILE).display())));
+    }
+    Ok((config, PieceTokenizer::from_file(&dir.join(TOKENIZER_FILE))?))
+}
+
+/// Tag probabilities of padded rows from the candle network, `[row][piece][tag]` (padding included).
+fn candle_probs(tagger: &Tagger, rows: &[(Vec<u32>, Vec<u32>)]) -> Result<Vec<Vec<Vec<f32>>>> {
+    let batch = Batch::from_rows(rows, tagger.device()).map_err(model_error)?;
+    let logits = tagger.forward(&batch, false).map_err(model_error)?;
+    candle_nn::ops::softmax_last_dim(&logits).and_then(|p| p.to_vec3()).map_err(model_error)
+}
+
 /// A tagger ready for inference: configuration, tokenizer and weights.
 pub struct NerModel {
     config: NerConfig,
     tags: TagSet,
     tokenizer: PieceTokenizer,
-    tagger: Tagger,
+    encoder: Encoder,
 }
 
 impl NerModel {
     /// Loads `config.json`, `tokenizer.json` and `model.safetensors` (f16 or f32) from `dir`.
     pub fn load(dir: &Path) -> Result<NerModel> {
-        let config = NerConfig::from_file(&dir.join(CONFIG_FILE))?;
-        if config.entity_labels.is_empty() {
-            return Err(Error::data(format!("{} has no entity_labels: not a tagger", dir.join(CONFIG_FILE).display())));
-        }
-        let tokenizer = PieceTokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+        let (config, tokenizer) = load_config_and_tokenizer(dir)?;
         let weights = dir.join(WEIGHTS_FILE);
         // SAFETY: the file is memory-mapped read-only; we do not modify it while mapped.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &Device::Cpu) }
@@ -49,8 +70,36 @@ impl NerModel {
         Ok(NerModel::from_parts(config, tokenizer, tagger))
     }
 
+    /// Loads the configuration and tokenizer from `dir` and runs the network from
+    /// `onnx`, a graph written by `models/export_onnx.py` from the same directory's
+    /// weights. Without the `onnx` feature this is a configuration error.
+    pub fn load_onnx(dir: &Path, onnx: &Path) -> Result<NerModel> {
+        #[cfg(feature = "onnx")]
+        {
+            let (config, tokenizer) = load_config_and_tokenizer(dir)?;
+            let tagger = crate::ner::onnx::OnnxTagger::load(onnx, config.tags().len())?;
+            Ok(NerModel { tags: config.tags(), config, tokenizer, encoder: Encoder::Onnx(tagger) })
+        }
+        #[cfg(not(feature = "onnx"))]
+        {
+            let _ = (dir, onnx);
+            Err(Error::config(
+                "ner_onnx is set, but this deid was built without ONNX Runtime: build with `--features onnx`, or unset ner_onnx",
+            ))
+        }
+    }
+
     pub fn from_parts(config: NerConfig, tokenizer: PieceTokenizer, tagger: Tagger) -> NerModel {
-        NerModel { tags: config.tags(), config, tokenizer, tagger }
+        NerModel { tags: config.tags(), config, tokenizer, encoder: Encoder::Candle(tagger) }
+    }
+
+    /// Which network runs: `"candle"` or `"onnx"`.
+    pub fn backend(&self) -> &'static str {
+        match self.encoder {
+            Encoder::Candle(_) => "candle",
+            #[cfg(feature = "onnx")]
+            Encoder::Onnx(_) => "onnx",
+        }
     }
 
     pub fn config(&self) -> &NerConfig {
@@ -75,11 +124,11 @@ impl NerModel {
         let mut out = Vec::with_capacity(wins.len());
         for chunk in wins.chunks(WINDOWS_PER_BATCH) {
             let rows: Vec<(Vec<u32>, Vec<u32>)> = chunk.iter().map(|w| self.window_row(pieces, w.clone())).collect();
-            let batch = Batch::from_rows(&rows, self.tagger.device()).map_err(model_error)?;
-            let logits = self.tagger.forward(&batch, false).map_err(model_error)?;
-            let probs: Vec<Vec<Vec<f32>>> = candle_nn::ops::softmax_last_dim(&logits)
-                .and_then(|p| p.to_vec3())
-                .map_err(model_error)?;
+            let probs = match &self.encoder {
+                Encoder::Candle(tagger) => candle_probs(tagger, &rows)?,
+                #[cfg(feature = "onnx")]
+                Encoder::Onnx(tagger) => tagger.probs(&rows)?,
+            };
             for (w, p) in chunk.iter().zip(probs) {
                 // Drop [CLS], [SEP] and padding.
                 out.push(p[1..1 + w.len()].to_vec());

@@ -4,7 +4,7 @@
 //! - [`config`]: `config.json` mirror (BERT + entity labels, casing, windowing) and BIO tags;
 //! - [`model`]: the BERT encoder + classifier in candle, trainable end to end ([`gelu`]: its fast inference activation);
 //! - [`tokenize`], [`case`], [`windows`], [`decode`]: text → pieces → windows → spans;
-//! - [`infer`]: a loaded model that turns text into entities;
+//! - [`infer`]: a loaded model that turns text into entities, on candle or (`--features onnx`) on ONNX Runtime (`onnx`);
 //! - [`train`]: fine-tuning with AdamW and checkpoints (`deid train`);
 //! - [`synth`]: the training-data generator; [`tiny`]: a tiny random model for tests.
 //!
@@ -16,6 +16,8 @@ pub mod decode;
 pub mod gelu;
 pub mod infer;
 pub mod model;
+#[cfg(feature = "onnx")]
+pub mod onnx;
 pub mod predict;
 pub mod synth;
 pub mod tiny;
