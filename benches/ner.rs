@@ -2,6 +2,10 @@
 //! 128-piece windows, on transcripts-dev when `../shared` is beside the checkout (the
 //! bundled example note otherwise). Run with one thread so the figure is per core:
 //! `RAYON_NUM_THREADS=1 cargo bench --bench ner` (candle's matrix products use that pool).
+//!
+//! With `--features onnx`, after `models/onnx_setup.sh`, the same text also runs on ONNX
+//! Runtime (f32 and int8 graphs of the same model), measured in the same run:
+//! `RAYON_NUM_THREADS=1 ORT_DYLIB_PATH=$(cat target/onnx/ORT_DYLIB_PATH) cargo bench --features onnx --bench ner`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use deid::ner::NerModel;
@@ -35,13 +39,22 @@ fn corpus(model: &NerModel) -> (String, Vec<String>, usize) {
 }
 
 fn bench_ner(c: &mut Criterion) {
-    let model = NerModel::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner")).expect("bundled model");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner");
+    let model = NerModel::load(&dir).expect("bundled model");
     let (name, texts, pieces) = corpus(&model);
+    let mut backends = vec![("candle", model)];
+    #[cfg(feature = "onnx")]
+    for graph in ["model.onnx", "model.int8.onnx"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/onnx/ner").join(graph);
+        backends.push((graph, NerModel::load_onnx(&dir, &path).expect("run models/onnx_setup.sh first")));
+    }
     let mut group = c.benchmark_group(format!("ner/{name}"));
     group.throughput(Throughput::Elements(pieces as u64));
-    group.bench_function("pieces (windows of 128, stride 96)", |b| {
-        b.iter(|| texts.iter().map(|t| model.predict(t).unwrap().len()).sum::<usize>())
-    });
+    for (backend, model) in &backends {
+        group.bench_function(format!("{backend}: pieces (windows of 128, stride 96)"), |b| {
+            b.iter(|| texts.iter().map(|t| model.predict(t).unwrap().len()).sum::<usize>())
+        });
+    }
     group.finish();
 }
 

@@ -164,6 +164,9 @@ def main():
                 f32,
                 args.out,
                 weight_type=QuantType.QInt8,
+                # A scale per output column: closer to the f32 model than one per matrix
+                # (presidio-synth recall 0.951 vs 0.946 with the 3-layer tagger), same speed.
+                per_channel=True,
                 op_types_to_quantize=["MatMul", "Attention"],
                 # Shape inference cannot see through the com.microsoft operators.
                 extra_options={"DefaultTensorType": TensorProto.FLOAT},

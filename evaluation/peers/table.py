@@ -5,7 +5,8 @@
 
 OUT_DIR/<corpus>/<tool>.timing.json (from presidio_run.py / deid_run.py) and
 OUT_DIR/<corpus>/<tool>.report/report.json (from `deid eval --predictions`), for the tools
-presidio, deid (deid's default engine) and deid-rules (patterns and dictionaries only).
+presidio, deid (deid's default engine), deid-onnx (the same engine with its transformer on ONNX
+Runtime, int8) and deid-rules (patterns and dictionaries only); a tool with no files is left out.
 """
 
 import json
@@ -15,6 +16,7 @@ from pathlib import Path
 TOOLS = [
     ("presidio", "Presidio (default recognizers, en_core_web_md)"),
     ("deid", "deid, default engine (with its transformer)"),
+    ("deid-onnx", "deid, default engine, transformer on ONNX Runtime int8"),
     ("deid-rules", "deid, patterns + dictionaries only"),
 ]
 
@@ -32,7 +34,8 @@ def main():
     identical = []
     for c in corpora:
         cps, cpu = {}, {}
-        for tool, name in TOOLS:
+        tools = [(t, n) for t, n in TOOLS if (c / f"{t}.timing.json").exists()]
+        for tool, name in tools:
             timing = json.loads((c / f"{tool}.timing.json").read_text())
             report = json.loads((c / f"{tool}.report" / "report.json").read_text())
             corpus = report["corpora"][0]
@@ -42,7 +45,7 @@ def main():
         pd, pr = (c / "deid.predictions.jsonl"), (c / "deid-rules.predictions.jsonl")
         if pd.read_bytes() == pr.read_bytes():
             identical.append(c.name)
-        for r in rows[-3:]:
+        for r in rows[-len(tools):]:
             r[3]["ratio"] = cps[r[4]] / cps["presidio"]
             r[3]["cpu_ratio"] = cpu[r[4]] / cpu["presidio"] if cpu[r[4]] and cpu["presidio"] else None
 
@@ -66,12 +69,19 @@ def main():
         p = json.loads((c / "presidio.timing.json").read_text())
         d = json.loads((c / "deid.timing.json").read_text())
         r = json.loads((c / "deid-rules.timing.json").read_text())
+        o = c / "deid-onnx.timing.json"
+        o = json.loads(o.read_text()) if o.exists() else None
         print(
             f"- {c.name}: {p['documents']} documents, {p['characters']:,} characters. Presidio: median of "
             f"{p['passes']} pass(es) {p['median_seconds']:.2f} s (passes {', '.join(f'{t:.2f}' for t in p['pass_seconds'])}; "
             f"load {p['load_seconds']:.1f} s excluded). deid: corpus × {d['copies']}, median run {d['median_run_seconds']:.2f} s "
             f"− median start-up {d['median_startup_seconds']:.2f} s over {d['passes']} runs each; "
-            f"rules-only: × {r['copies']}, {r['median_run_seconds']:.2f} s − {r['median_startup_seconds']:.2f} s "
+            + (
+                f"ONNX Runtime: × {o['copies']}, {o['median_run_seconds']:.2f} s − {o['median_startup_seconds']:.2f} s; "
+                if o
+                else ""
+            )
+            + f"rules-only: × {r['copies']}, {r['median_run_seconds']:.2f} s − {r['median_startup_seconds']:.2f} s "
             f"over {r['passes']} runs each."
         )
         if p.get("unmapped_entities"):
