@@ -67,6 +67,11 @@ static PHONE_CUES_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     fast_regex(r"(?i)^[\s\-(,]{0,3}(?:office|mobile|cell|home|work|desk|phone|tel|fax)\b").expect("phone after-cue regex")
 });
 
+/// The length of a phone label ("-Office", " mobile", "\nFax") opening `s`, if one does.
+pub(crate) fn phone_label_len(s: &str) -> Option<usize> {
+    PHONE_CUES_AFTER.find(s).map(|m| m.end())
+}
+
 /// Units and words after a number that make it a measurement or an amount.
 static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     fast_regex(

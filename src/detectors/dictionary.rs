@@ -146,7 +146,7 @@ mod names {
             Case::Initial => return (t.key != "i").then_some(Kind::Initial),
             Case::Lower | Case::Other => false,
         };
-        if !capital || lex.is_stopword(&t.key) {
+        if !capital || lex.is_stopword(&t.key) || plural_acronym(t.text) {
             return None;
         }
         let f = lex.word(t.base_key());
@@ -179,6 +179,11 @@ mod names {
             return None;
         }
         Some(Kind::Unknown)
+    }
+
+    /// "CEOs", "MRIs", "EKGs": the plural of an acronym, capitalised but no name.
+    fn plural_acronym(word: &str) -> bool {
+        word.strip_suffix('s').is_some_and(|a| a.chars().count() >= 2 && a.chars().all(char::is_uppercase))
     }
 
     /// Whether the text between two tokens keeps them in one name: spaces, or a period after an initial.
@@ -372,6 +377,11 @@ mod names {
         if cue == 2 {
             return Some((start, end, 0.9));
         }
+        // "the Princess Royal", "my Baby", "a Shadow": common words that are also names read
+        // as a noun phrase after a determiner; a person's name takes none.
+        if strong == 0 && unknown == 0 && lexicon::after_determiner(text, start) {
+            return None;
+        }
         let score = if words >= 2 {
             if strong >= 1 {
                 // a strong token with another name-like word next to it
@@ -457,7 +467,8 @@ mod names {
                         && !lex.place_is_region(t.base_key())
                         && t.case == Case::Title
                         && case == DocCase::Mixed
-                        && !sentence_start;
+                        && !sentence_start
+                        && !title_case_neighbour(lex, text, toks, items[0].tok);
                     if cue == 1 && f & W_ENGLISH == 0 {
                         0.6
                     } else if name_in_prose {
@@ -508,6 +519,34 @@ mod names {
         (score > 0.0).then_some((start, end, score))
     }
 
+    /// Whether the nearest word on either side of token `i` (across "and", "or", "&") is a
+    /// capitalised common word in no name list, inside a sentence. That is Title Case
+    /// ("Secretly Love", "Wisdom and Discipline", "Mystery & Suspense"): a capital there says
+    /// nothing about a name. Cue words ("Daughter Joy", "Patient Hope") do not count.
+    fn title_case_neighbour(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
+        let joined = |a: usize, b: usize| {
+            let gap = &text[toks[a].end..toks[b].start];
+            !gap.contains('\n') && matches!(gap.trim(), "" | "&")
+        };
+        let connector = |k: usize| matches!(toks[k].key.as_str(), "and" | "or");
+        let left = (i >= 1 && joined(i - 1, i)).then(|| i - 1);
+        let left = left.and_then(|k| if connector(k) { (k >= 1 && joined(k - 1, k)).then(|| k - 1) } else { Some(k) });
+        let right = (i + 1 < toks.len() && joined(i, i + 1)).then_some(i + 1);
+        let right = right.and_then(|k| if connector(k) { (k + 1 < toks.len() && joined(k, k + 1)).then_some(k + 1) } else { Some(k) });
+        let title_word = |k: usize| {
+            let n = &toks[k];
+            let f = lex.word(n.base_key());
+            n.case == Case::Title
+                && f & W_ENGLISH != 0
+                && f & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) == 0
+                && !lex.is_stopword(&n.key)
+                && !HONORIFICS.contains(&n.key.as_str())
+                && !SOFT_CUES.contains(&n.key.as_str())
+                && !plausible::sentence_initial(text, n.start)
+        };
+        left.is_some_and(title_word) || right.is_some_and(title_word)
+    }
+
     /// Speaker roles and headings written like a name before a colon.
     const ROLE_LABELS: &[&str] = &[
         "doctor", "patient", "nurse", "speaker", "interviewer", "guest", "family", "mother", "father", "parent",
@@ -516,6 +555,9 @@ mod names {
         "question", "reply", "response", "comment", "comments", "update", "warning", "reason", "when", "where",
         "who", "what", "why", "how", "re", "fw", "fwd", "cc", "to", "from", "date", "time", "address", "phone",
         "email", "name", "title", "signed", "attending", "resident", "author", "dictated", "transcribed", "will",
+        // chat and interview logs
+        "bot", "chatbot", "system", "operator", "representative", "rep", "host", "moderator", "interviewee",
+        "participant", "respondent", "client", "member", "support",
     ];
 
     /// Verbs that follow a person far more often than a thing.

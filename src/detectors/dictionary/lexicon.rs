@@ -46,6 +46,22 @@ const CALENDAR: &[&str] = &[
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "christmas", "easter",
 ];
 
+/// Articles, demonstratives and possessives. A common word that is also a name ("Baby",
+/// "Royal", "Shadow") reads as a noun after one of them: "my Baby", "the Princess Royal".
+pub const DETERMINERS: &[&str] = &["the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "our", "their"];
+
+/// Whether the word right before byte `at`, on the same line and separated by spaces only, is a determiner.
+pub fn after_determiner(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    if trimmed.len() == before.len() {
+        return false;
+    }
+    let from = trimmed.char_indices().rev().find(|&(_, c)| !c.is_alphabetic()).map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &trimmed[from..];
+    DETERMINERS.contains(&fold(word).as_str())
+}
+
 /// Capitalised words that are never part of a name, whatever the lists say.
 const STOPWORDS: &[&str] = &[
     "the", "a", "an", "and", "or", "but", "if", "in", "on", "at", "to", "for", "of", "with", "by", "from", "is", "are",

@@ -21,8 +21,9 @@
 //! belong to it: articles, prepositions, weekdays and chart cues ("DOB"), and, in capitalised
 //! text, lower-case common words ("Mill Village by helicopter", "Ravil Yefimov concert").
 
-use super::lexicon::{lexicon, place_key, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_LAST};
+use super::lexicon::{after_determiner, lexicon, place_key, DETERMINERS, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_LAST};
 use super::tokens::{tokenize, Case, Tok};
+use crate::detectors::contact::phone_label_len;
 use crate::detectors::spoken_numbers as num;
 use crate::error::Result;
 use crate::span::Label;
@@ -41,11 +42,10 @@ const STREET_WORDS: &[&str] = &[
     "place", "terrace", "circle", "highway", "hwy", "parkway", "square", "crescent", "close", "grove",
 ];
 
-/// Words never at the edge of an identifier.
+/// Words never at the edge of an identifier (besides the determiners).
 const EDGE_WORDS: &[&str] = &[
-    "the", "a", "an", "and", "or", "of", "on", "in", "at", "to", "for", "with", "by", "from", "is", "are", "was",
-    "were", "be", "he", "she", "we", "they", "it", "this", "that", "my", "your", "his", "her", "our", "their", "i",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "and", "or", "of", "on", "in", "at", "to", "for", "with", "by", "from", "is", "are", "was", "were", "be", "he",
+    "she", "we", "they", "it", "i", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 ];
 
 /// The parts of the model's span `start..end` worth keeping: split at line
@@ -57,9 +57,16 @@ pub fn refine_model_span(text: &str, start: usize, end: usize, label: Label, sco
     for (part_start, part_end) in split_at(text, start, end, breaks) {
         let toks = tokenize(&text[part_start..part_end]);
         let capitalised_text = toks.iter().any(|t| matches!(t.case, Case::Title | Case::Upper));
+        let cased_text = capitalised_text || toks.iter().any(|t| t.case == Case::Lower);
         let trimmable = |t: &Tok<'_>| {
             // Chart cues and clinical terms ("DOB", "MRN", "Pt") are never a name's edge.
-            if EDGE_WORDS.contains(&t.key.as_str()) || lex.word(t.base_key()) & W_CLINICAL != 0 {
+            let key = t.key.as_str();
+            if EDGE_WORDS.contains(&key) || DETERMINERS.contains(&key) || lex.word(t.base_key()) & W_CLINICAL != 0 {
+                return true;
+            }
+            // A number, or a stray letter of a caseless script beside cased words (mis-decoded
+            // punctuation: "Lea Petersen ג€“"), is never part of a name.
+            if label == Label::Name && cased_text && t.case == Case::Other {
                 return true;
             }
             // Not vetoed by the name and place lists: they hold common words too ("morning", "Street").
@@ -71,11 +78,22 @@ pub fn refine_model_span(text: &str, start: usize, end: usize, label: Label, sco
         let street = |k: usize| STREET_WORDS.contains(&toks[k].key.as_str());
         let last = if label == Label::Location && last + 1 < toks.len() && street(last + 1) && !street(last) { last + 1 } else { last };
         let (s, e) = (part_start + toks[first].start, part_start + toks[last].end);
+        let e = if label == Label::Location { before_phone_label(text, s, e) } else { e };
         if plausible_model_span(text, s, e, label, score)? {
             out.push((s, e));
         }
     }
     Ok(out)
+}
+
+/// The end of a place span without a phone label after its last number: "… 02139\nMobile",
+/// "0612 4471-Office" end at the number. The label names the phone line, not the place.
+fn before_phone_label(text: &str, start: usize, end: usize) -> usize {
+    let span = &text[start..end];
+    match span.rfind(|c: char| c.is_ascii_digit()) {
+        Some(d) if d + 1 < span.len() && phone_label_len(&span[d + 1..]) == Some(span.len() - d - 1) => start + d + 1,
+        _ => end,
+    }
 }
 
 /// Splits `start..end` at any of `breaks`, dropping the separators.
@@ -95,13 +113,26 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
     let toks = tokenize(&text[start..end]);
     let has_digit = || toks.iter().any(|t| t.key.bytes().any(|b| b.is_ascii_digit()));
     Ok(match label {
-        Label::Date => has_digit() || toks.iter().any(|t| MONTHS_AND_HOLIDAYS.contains(&t.key.as_str())),
+        Label::Date => has_digit() || toks.iter().any(|t| MONTHS_AND_HOLIDAYS.contains(&t.key.as_str()) && !modal_may(text, start, t)),
         Label::Age => has_digit() || toks.iter().any(|t| t.key.split('-').any(is_number_word)),
         Label::Id => has_digit(),
         Label::Name | Label::Location => {
             let lex = lexicon()?;
             let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !sentence_initial(text, start + t.start);
-            let evidence = |t: &Tok<'_>| {
+            // A common word that is also a listed name or place ("Will", "Rose", "Reading").
+            let listed_word = |t: &Tok<'_>| {
+                let key = t.base_key();
+                let f = lex.word(key);
+                f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) != 0
+                    && if label == Label::Name {
+                        f & (W_FIRST | W_LAST) != 0 && f & (W_DRUG | W_CLINICAL | W_EPONYM) == 0
+                    } else {
+                        lex.place(&place_key(key)).is_some()
+                    }
+            };
+            // "the Princess Royal", "my Baby": listed common words right after a determiner are a noun phrase.
+            let noun_phrase = if after_determiner(text, start) { toks.iter().take_while(|t| listed_word(t)).count() } else { 0 };
+            let evidence = |(i, t): (usize, &Tok<'_>)| {
                 let key = t.base_key();
                 // "Doctor X", "A B C": placeholder initials stand where a name would.
                 if label == Label::Name && t.case == Case::Initial && key != "i" {
@@ -113,18 +144,12 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
                 if label == Label::Location && STREET_WORDS.contains(&key) {
                     return false; // "Street" is a town in Somerset, and no evidence on its own
                 }
-                let f = lex.word(key);
-                if f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) == 0 {
+                if lex.word(key) & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) == 0 {
                     return true;
                 }
-                let listed = if label == Label::Name {
-                    f & (W_FIRST | W_LAST) != 0 && f & (W_DRUG | W_CLINICAL | W_EPONYM) == 0
-                } else {
-                    lex.place(&place_key(key)).is_some()
-                };
-                listed && (capitalised(t) || score >= CONFIDENT)
+                listed_word(t) && i >= noun_phrase && (capitalised(t) || score >= CONFIDENT)
             };
-            toks.iter().any(evidence)
+            toks.iter().enumerate().any(evidence)
                 || label == Label::Location && (street_like(&toks) || whole_place(&toks, lex))
         }
         _ => true,
@@ -137,11 +162,17 @@ fn is_number_word(w: &str) -> bool {
     num::unit(w).is_some() && !num::is_oh(w) || num::teen(w).is_some() || num::tens(w).is_some() || w == "hundred"
 }
 
-/// "oak street", "mill lane": a street word after a word that is not a stopword.
+/// "oak street", "mill lane": a street word after a word that is not a determiner or a preposition.
 fn street_like(toks: &[Tok<'_>]) -> bool {
     toks.len() >= 2
         && STREET_WORDS.contains(&toks[toks.len() - 1].key.as_str())
-        && toks[..toks.len() - 1].iter().any(|t| !matches!(t.key.as_str(), "the" | "a" | "an" | "this" | "that" | "my" | "your" | "our" | "their" | "his" | "her" | "of" | "on" | "in"))
+        && toks[..toks.len() - 1].iter().any(|t| !DETERMINERS.contains(&t.key.as_str()) && !matches!(t.key.as_str(), "of" | "on" | "in"))
+}
+
+/// "May I ask…", "May we…": the verb opening a question, not the month. `t` is a token of the span at byte `start`.
+fn modal_may(text: &str, start: usize, t: &Tok<'_>) -> bool {
+    let next: String = text[start + t.end..].trim_start().chars().take_while(|c| c.is_alphabetic()).collect();
+    t.key == "may" && sentence_initial(text, start + t.start) && matches!(next.to_lowercase().as_str(), "i" | "we" | "you" | "he" | "she" | "they")
 }
 
 fn whole_place(toks: &[Tok<'_>], lex: &super::lexicon::Lexicon) -> bool {
@@ -149,7 +180,7 @@ fn whole_place(toks: &[Tok<'_>], lex: &super::lexicon::Lexicon) -> bool {
 }
 
 /// Whether byte `at` starts a sentence or a line (nothing but spaces, quotes or brackets since the last `.?!:` or newline).
-fn sentence_initial(text: &str, at: usize) -> bool {
+pub(super) fn sentence_initial(text: &str, at: usize) -> bool {
     for c in text[..at].chars().rev() {
         match c {
             '\n' | '.' | '?' | '!' | ':' | ';' => return true,
@@ -196,6 +227,17 @@ mod tests {
         assert!(keep("code AB12", "AB12", Label::Id, 0.7));
     }
 
+    #[test]
+    fn nouns_after_determiners_and_modal_may_are_not_identifiers() {
+        assert!(!keep("Then the Princess waved.", "Princess", Label::Name, 0.95));
+        assert!(!keep("Then the Princess Royal waved.", "Princess Royal", Label::Name, 0.95));
+        assert!(keep("seen at the Cancer Center in Reading", "Cancer Center in Reading", Label::Location, 0.95), "only the words right after it");
+        assert!(keep("Then Princess waved.", "Princess", Label::Name, 0.6), "a listed name mid-sentence, no determiner");
+        assert!(!keep("May I pay by card?", "May", Label::Date, 0.9));
+        assert!(keep("In May I moved house.", "May", Label::Date, 0.9));
+        assert!(keep("May 3 works for me.", "May 3", Label::Date, 0.9));
+    }
+
     fn refine<'a>(text: &'a str, span: &str, label: Label) -> Vec<&'a str> {
         let start = text.find(span).unwrap();
         refine_model_span(text, start, start + span.len(), label, 0.7).unwrap().into_iter().map(|(s, e)| &text[s..e]).collect()
@@ -213,5 +255,10 @@ mod tests {
         // Lower-case text keeps its words: nothing tells entity from spill-over.
         assert_eq!(refine("i live on oak street now", "oak street", Label::Location), vec!["oak street"]);
         assert_eq!(refine("at 12 Glyn Street street", "12 Glyn Street street", Label::Location), vec!["12 Glyn Street"]);
+        assert_eq!(refine("a song for Ida Berger ג€“ she sang", "Ida Berger ג", Label::Name), vec!["Ida Berger"]);
+        assert_eq!(refine("Oslo 0150\nMobile: 22 33 44 55", "Oslo 0150\nMobile", Label::Location), vec!["Oslo 0150"]);
+        assert_eq!(refine("(21) 555-017-Office", "017-Office", Label::Location), vec!["017"]);
+        // Caseless scripts keep their names.
+        assert_eq!(refine("المريض أحمد", "أحمد", Label::Name), vec!["أحمد"]);
     }
 }

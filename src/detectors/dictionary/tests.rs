@@ -122,3 +122,26 @@ fn spans_lie_on_char_boundaries() {
     }
     assert!(names(text).contains(&"Ødegård"));
 }
+
+#[test]
+fn common_words_that_are_names_in_title_case_or_after_a_determiner_are_not_names() {
+    // After an article or a possessive, a common word is a noun, however capitalised.
+    assert_eq!(names("We hummed Bring Back My Baby all night."), Vec::<&str>::new());
+    assert_eq!(names("Her essay, On the Edge of a Shadow, won a prize."), Vec::<&str>::new());
+    assert_eq!(names("Under the Civil Rights Act she filed a claim."), Vec::<&str>::new());
+    assert_eq!(names("Later the Princess Royal opened the ward."), Vec::<&str>::new());
+    // Title Case: a capitalised common word beside it says the capital is style, not a name.
+    assert_eq!(names("He sang Wild Grace (But Quietly Love) twice."), Vec::<&str>::new());
+    assert_eq!(names("Virtues such as Wisdom and Patience matter."), Vec::<&str>::new());
+    assert_eq!(names("Genres: Drama, Mystery & Suspense"), Vec::<&str>::new());
+    // A first name that is a word still counts inside ordinary prose, and after a cue word.
+    assert_eq!(names("We spoke with Grace about the results."), vec!["Grace"]);
+    assert_eq!(names("Discussed with Daughter Joy at bedside."), vec!["Joy"]);
+}
+
+#[test]
+fn chat_roles_and_plural_acronyms_are_not_names() {
+    assert_eq!(names("Bot: How can I help you today?\nUser: I lost my card."), Vec::<&str>::new());
+    assert_eq!(names("Two MRIs and several EKGs were reviewed."), Vec::<&str>::new());
+    assert_eq!(names("Ilse: I lost my card."), vec!["Ilse"], "a name as a speaker label stays a name");
+}
