@@ -58,7 +58,7 @@ static BOX: LazyLock<Regex> = LazyLock::new(|| {
 /// Cues that announce an address.
 static ADDRESS_CUE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?xi)\b(?:address(?:es)?(?:[\ \t]+(?:is|was|of\ [\p{L}\ ]{1,40}?\ is))?|lives?[\ \t]+(?:at|on)|lived[\ \t]+(?:at|on)|living[\ \t]+at
+        r"(?xi)\b(?:address(?:es)?(?:[\ \t]+(?:is|was|of\ [\p{L},&'\ -]{1,40}?\ is))?|lives?[\ \t]+(?:at|on)|lived[\ \t]+(?:at|on)|living[\ \t]+at
         |located[\ \t]+at|resides?[\ \t]+at|residing[\ \t]+at|ship[\ \t]+(?:it[\ \t]+)?to|send[\ \t]+(?:it|this|them|one|a\ new\ one)?[\ \t]*to
         |sent[\ \t]+to|deliver(?:ed)?[\ \t]+to|mail(?:ed)?[\ \t]+to|moved[\ \t]+to|office[\ \t]+is[\ \t]+at|is[\ \t]+at|taxi[\ \t]+to|off[\ \t]+at|arrived[\ \t]+at
         |meet[\ \t]+(?:me|you|us)[\ \t]+at|lived?[\ \t]+in|return(?:ed)?[\ \t]+to)
@@ -75,9 +75,10 @@ static UNIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A city, state, country and postcode on the rest of the line: `, Boston, MA 02139`, ` MÜLLNERN KA`.
+/// Lower-case connectors are whole words: "de", not the start of "delivered".
 static PLACE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?x)^(?:(?:,[\ \t]*|[\ \t]+)(?:\p{Lu}[\p{L}'.-]*|[0-9]{4,5}(?:-[0-9]{4})?|[A-Z][0-9][A-Z][\ ]?[0-9][A-Z][0-9]|nan)(?:[\ \t]+(?:\p{Lu}[\p{L}'.-]*|de|del|da|do|la|le|sur|am|an|im))*){1,5}",
+        r"(?x)^(?:(?:,[\ \t]*|[\ \t]+)(?:\p{Lu}[\p{L}'.-]*|[0-9]{4,5}(?:-[0-9]{4})?|[A-Z][0-9][A-Z][\ ]?[0-9][A-Z][0-9]|nan)(?:[\ \t]+(?:\p{Lu}[\p{L}'.-]*|(?:de|del|da|do|la|le|sur|am|an|im)\b))*){1,5}",
     )
 });
 
@@ -166,11 +167,13 @@ impl Detector for AddressDetector {
             let candidate = body_line.len() < 90 && body_line.bytes().any(|b| b.is_ascii_digit()) && STREET_LINE.is_match(body_line);
             if let Some(c) = candidate.then(|| STREET_LINE.captures(body_line)).flatten() {
                 let body = c.name("body").expect("body");
-                let has_digit = body.as_str().bytes().any(|b| b.is_ascii_digit());
+                // "I once lived in 178 Elm Drive": the street starts after the cue.
+                let from = ADDRESS_CUE.find_iter(body.as_str()).last().map_or(0, |m| m.end());
+                let has_digit = body.as_str()[from..].bytes().any(|b| b.is_ascii_digit());
                 let line_end = line_start + body_line.len();
                 let block_end = extend_block(text, line_end);
                 if has_digit && block_end > line_end {
-                    push(line_start + body.start(), block_end, 0.75);
+                    push(line_start + body.start() + from, block_end, 0.75);
                 }
             }
             line_start += line.len();
@@ -242,7 +245,11 @@ static ADDRESS_CUE_BEFORE: LazyLock<Cues> =
 
 /// The end of the clause after an address cue, and whether it holds a digit.
 fn clause_after_cue(text: &str, start: usize) -> (usize, bool) {
-    const STOP_WORDS: &[&str] = &["for", "last", "if", "please", "but", "when", "because", "so", "which", "who", "where", "since", "with", "to", "in", "i", "it", "and", "we", "he", "she"];
+    // Besides conjunctions and pronouns, time words: "meet me at 12 Elm St after the concert".
+    const STOP_WORDS: &[&str] = &[
+        "for", "last", "if", "please", "but", "when", "because", "so", "which", "who", "where", "since", "with", "to", "in",
+        "i", "it", "and", "we", "he", "she", "after", "before", "until", "today", "tonight", "tomorrow", "now", "then",
+    ];
     const ABBREVIATIONS: &[&str] = &["apt", "st", "ave", "rd", "dr", "u", "ul", "avda", "o", "p", "blvd", "ln", "no", "n", "s", "e", "w"];
     let rest = &text[start..];
     let mut end = 0;
@@ -323,7 +330,10 @@ fn extend_block(text: &str, end: usize) -> usize {
         blank_run = 0;
         // " 51971 for this card: …": a postcode opening a line ends the block there
         if let Some(m) = LEADING_POSTCODE.find(line_trim) {
-            if !STRONG_LINE.is_match(line_trim.trim_end()) {
+            // "Cyprus 91815. I now live in …": a sentence ends the block, whatever follows.
+            let rest = &line_trim[m.end()..];
+            let sentence_on = rest.starts_with(['.', '?', '!']) && rest[1..].trim().chars().next().is_some_and(char::is_alphanumeric);
+            if sentence_on || !STRONG_LINE.is_match(line_trim.trim_end()) {
                 best = line_start + m.end();
                 break;
             }
@@ -478,6 +488,17 @@ mod tests {
         assert_eq!(found("keep getting address 41.173.96.26 blocked"), []);
         assert_eq!(found("BP is at 120/80"), []);
         assert_eq!(found("her email address is ann@example.org"), []);
+    }
+
+    #[test]
+    fn addresses_stop_where_the_sentence_goes_on() {
+        assert_eq!(streets("We met at 12 Kettle Road Suite 4 LARVIK Norway last week."), ["12 Kettle Road Suite 4 LARVIK Norway"]);
+        assert_eq!(streets("Come to 9 Quay Lane Apt. 3 AMBLE UK after the match."), ["9 Quay Lane Apt. 3 AMBLE UK"]);
+        assert_eq!(streets("Meet me at 5 Brunnsgatan 12 Apt. 7 LUND SE before noon."), ["5 Brunnsgatan 12 Apt. 7 LUND SE"]);
+        let block = "We once lived in 40 Fenner Drive Pine Point\n Apt. 12\n Tarbert\n Scotland 41207. We now rent in town.";
+        assert_eq!(streets(block), ["40 Fenner Drive Pine Point\n Apt. 12\n Tarbert\n Scotland 41207"]);
+        let owner = "The address of Lund, Berg and Hale is the corner of Via Sarti 14 and Piazza Nova";
+        assert_eq!(streets(owner), ["the corner of Via Sarti 14 and Piazza Nova"]);
     }
 
     #[test]
