@@ -231,9 +231,19 @@ impl Tagger {
     }
 }
 
-impl Batch {
-    /// Pads rows of (ids, case classes) to the longest with id 0 and mask 0.
-    pub fn from_rows(rows: &[(Vec<u32>, Vec<u32>)], device: &Device) -> Result<Batch> {
+/// Rows of (piece ids, casing classes) padded to the longest, row-major: padding has
+/// id 0 and casing `Other`; the mask is 1 on real pieces and 0 on padding. Shared by
+/// the candle [`Batch`] and the ONNX Runtime backend, so both pad alike.
+pub struct Padded {
+    pub rows: usize,
+    pub len: usize,
+    pub ids: Vec<u32>,
+    pub case: Vec<u32>,
+    pub mask: Vec<f32>,
+}
+
+impl Padded {
+    pub fn new(rows: &[(Vec<u32>, Vec<u32>)]) -> Padded {
         let len = rows.iter().map(|(ids, _)| ids.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(rows.len() * len);
         let mut case = Vec::with_capacity(rows.len() * len);
@@ -248,11 +258,19 @@ impl Batch {
             mask.extend(std::iter::repeat_n(1f32, row_ids.len()));
             mask.extend(std::iter::repeat_n(0f32, pad));
         }
-        let shape = (rows.len(), len);
+        Padded { rows: rows.len(), len, ids, case, mask }
+    }
+}
+
+impl Batch {
+    /// Pads rows of (ids, case classes) to the longest ([`Padded`]).
+    pub fn from_rows(rows: &[(Vec<u32>, Vec<u32>)], device: &Device) -> Result<Batch> {
+        let p = Padded::new(rows);
+        let shape = (p.rows, p.len);
         Ok(Batch {
-            ids: Tensor::from_vec(ids, shape, device)?,
-            case: Tensor::from_vec(case, shape, device)?,
-            mask: Tensor::from_vec(mask, shape, device)?,
+            ids: Tensor::from_vec(p.ids, shape, device)?,
+            case: Tensor::from_vec(p.case, shape, device)?,
+            mask: Tensor::from_vec(p.mask, shape, device)?,
         })
     }
 }

@@ -12,6 +12,7 @@
 //! worker thread per core that is one single-threaded session per core, as with candle.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::ner::model::Padded;
 use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::Tensor;
@@ -96,22 +97,17 @@ impl OnnxTagger {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner()).push(session);
     }
 
-    /// Tag probabilities for each row of (piece ids, casing classes), `[row][piece][tag]`;
-    /// rows are padded to the longest and the padding is cut off again.
+    /// Tag probabilities for each row of (piece ids, casing classes), `[row][piece][tag]`,
+    /// rows padded to the longest (padding included, as the candle backend returns them).
     pub fn probs(&self, rows: &[(Vec<u32>, Vec<u32>)]) -> Result<Vec<Vec<Vec<f32>>>> {
-        let len = rows.iter().map(|(ids, _)| ids.len()).max().unwrap_or(0);
-        if len == 0 {
+        let p = Padded::new(rows);
+        if p.len == 0 {
             return Ok(vec![Vec::new(); rows.len()]);
         }
-        let n = rows.len() * len;
-        let (mut ids, mut case, mut mask) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-        for (row_ids, row_case) in rows {
-            let pad = len - row_ids.len();
-            ids.extend(row_ids.iter().map(|&i| i as i64).chain(std::iter::repeat_n(0, pad)));
-            case.extend(row_case.iter().map(|&c| c as i64).chain(std::iter::repeat_n(crate::ner::case::Case::Other as i64, pad)));
-            mask.extend(std::iter::repeat_n(1i32, row_ids.len()).chain(std::iter::repeat_n(0, pad)));
-        }
-        let shape = [rows.len(), len];
+        let shape = [p.rows, p.len];
+        let ids: Vec<i64> = p.ids.iter().map(|&i| i64::from(i)).collect();
+        let case: Vec<i64> = p.case.iter().map(|&c| i64::from(c)).collect();
+        let mask: Vec<i32> = p.mask.iter().map(|&m| m as i32).collect();
         let inputs = ort::inputs![
             "input_ids" => Tensor::from_array((shape, ids)).map_err(runtime_error)?,
             "case_ids" => Tensor::from_array((shape, case)).map_err(runtime_error)?,
@@ -120,21 +116,16 @@ impl OnnxTagger {
         let mut session = self.take()?;
         let result = session.run(inputs).map_err(runtime_error).and_then(|outputs| {
             let (out_shape, data) = outputs["probs"].try_extract_tensor::<f32>().map_err(runtime_error)?;
-            if out_shape[..] != [rows.len() as i64, len as i64, self.tags as i64] {
+            if out_shape[..] != [p.rows as i64, p.len as i64, self.tags as i64] {
                 return Err(Error::data(format!(
-                    "{}: probs has shape {out_shape:?}, expected [{}, {len}, {}]",
+                    "{}: probs has shape {out_shape:?}, expected [{}, {}, {}]",
                     self.path.display(),
-                    rows.len(),
+                    p.rows,
+                    p.len,
                     self.tags
                 )));
             }
-            Ok(rows
-                .iter()
-                .enumerate()
-                .map(|(r, (row_ids, _))| {
-                    (0..row_ids.len()).map(|p| data[(r * len + p) * self.tags..][..self.tags].to_vec()).collect()
-                })
-                .collect())
+            Ok(data.chunks(p.len * self.tags).map(|row| row.chunks(self.tags).map(<[f32]>::to_vec).collect()).collect())
         });
         self.give_back(session);
         result
