@@ -77,6 +77,23 @@ def build(model_dir):
         epsilon=eps,
     )
 
+    def output_block(inp, residual, prefix, name):
+        """BERT's `<prefix>output`: LayerNorm(residual + inp W + b), as one MatMul and one SkipLayerNormalization."""
+        out = node("MatMul", [inp, const(f"{name}_w", w[prefix + "output.dense.weight"].T)], [f"{name}_dense"])
+        return node(
+            "SkipLayerNormalization",
+            [
+                out,
+                residual,
+                const(f"{name}_ln_w", w[prefix + "output.LayerNorm.weight"]),
+                const(f"{name}_ln_b", w[prefix + "output.LayerNorm.bias"]),
+                const(f"{name}_b", w[prefix + "output.dense.bias"]),
+            ],
+            [name],
+            domain=MS,
+            epsilon=eps,
+        )
+
     for i in range(cfg["num_hidden_layers"]):
         p = f"encoder.layer.{i}."
         a = p + "attention."
@@ -91,36 +108,10 @@ def build(model_dir):
             num_heads=heads,
             mask_filter_value=-10000.0,
         )
-        out = node("MatMul", [ctx, const(f"l{i}_ao_w", w[a + "output.dense.weight"].T)], [f"l{i}_ao"])
-        x = node(
-            "SkipLayerNormalization",
-            [
-                out,
-                x,
-                const(f"l{i}_aln_w", w[a + "output.LayerNorm.weight"]),
-                const(f"l{i}_aln_b", w[a + "output.LayerNorm.bias"]),
-                const(f"l{i}_ao_b", w[a + "output.dense.bias"]),
-            ],
-            [f"l{i}_att"],
-            domain=MS,
-            epsilon=eps,
-        )
+        x = output_block(ctx, x, a, f"l{i}_att")
         h = node("MatMul", [x, const(f"l{i}_in_w", w[p + "intermediate.dense.weight"].T)], [f"l{i}_in"])
         h = node("BiasGelu", [h, const(f"l{i}_in_b", w[p + "intermediate.dense.bias"])], [f"l{i}_gelu"], domain=MS)
-        out = node("MatMul", [h, const(f"l{i}_out_w", w[p + "output.dense.weight"].T)], [f"l{i}_out"])
-        x = node(
-            "SkipLayerNormalization",
-            [
-                out,
-                x,
-                const(f"l{i}_oln_w", w[p + "output.LayerNorm.weight"]),
-                const(f"l{i}_oln_b", w[p + "output.LayerNorm.bias"]),
-                const(f"l{i}_out_b", w[p + "output.dense.bias"]),
-            ],
-            [f"l{i}_x"],
-            domain=MS,
-            epsilon=eps,
-        )
+        x = output_block(h, x, p, f"l{i}_x")
 
     logits = node("MatMul", [x, const("cls_w", w["classifier.weight"].T)], ["cls"])
     logits = node("Add", [logits, const("cls_b", w["classifier.bias"])], ["logits"])
