@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::detectors::{self, Detector, Document};
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::Span;
-use crate::{merge, policy, redact, repeats};
+use crate::{merge, policy, redact, refine, repeats};
 use rayon::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -94,7 +94,8 @@ impl Engine {
         // Policy first, so an exempt span (a state inside an address) never
         // swallows a required one it overlaps; then the merge.
         policy::apply(&self.config, &mut spans);
-        let mut spans = merge::merge(spans);
+        // Refined before repeats are marked, so that a value's echoes are cut as it is.
+        let mut spans = refine::refine(text, merge::merge(spans))?;
         repeats::mark_repeats(text, &mut spans);
         Ok(merge::merge(spans))
     }

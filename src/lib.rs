@@ -24,6 +24,7 @@ pub mod ner;
 pub mod offsets;
 pub mod policy;
 pub mod redact;
+pub mod refine;
 pub mod repeats;
 pub mod server;
 pub mod span;

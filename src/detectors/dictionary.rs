@@ -27,6 +27,13 @@ mod tokens;
 
 pub use plausible::refine_model_span;
 
+/// Whether `phrase` is exactly a US state or a country of the bundled lists
+/// ("Austria", "new mexico"): never PHI under Safe Harbor.
+pub fn names_region(phrase: &str) -> Result<bool> {
+    let key = tokenize(phrase).iter().map(|t| lexicon::place_key(&t.key)).collect::<Vec<_>>().join(" ");
+    Ok(!key.is_empty() && lexicon()?.place(&key).is_some_and(|i| i.state || i.country))
+}
+
 use super::{Detector, Document};
 use crate::error::Result;
 use crate::span::{Label, Source, Span, Subtype};
