@@ -21,8 +21,11 @@
 //! belong to it: articles, prepositions, weekdays and chart cues ("DOB"), and, in capitalised
 //! text, lower-case common words ("Mill Village by helicopter", "Ravil Yefimov concert").
 
-use super::lexicon::{after_determiner, lexicon, place_key, DETERMINERS, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_LAST};
-use super::tokens::{tokenize, Case, Tok};
+use super::lexicon::{
+    after_determiner, lexicon, place_key, Lexicon, DETERMINERS, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST,
+    W_LAST_RARE,
+};
+use super::tokens::{tokenize, Case, DocCase, Tok};
 use crate::detectors::contact::phone_label_len;
 use crate::detectors::spoken_numbers as num;
 use crate::error::Result;
@@ -118,6 +121,9 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
         Label::Id => has_digit(),
         Label::Name | Label::Location => {
             let lex = lexicon()?;
+            if lone_common_word(text, &toks, label, lex) {
+                return Ok(false);
+            }
             let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !sentence_initial(text, start + t.start);
             // A common word that is also a listed name or place ("Will", "Rose", "Reading").
             let listed_word = |t: &Tok<'_>| {
@@ -154,6 +160,21 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
         }
         _ => true,
     })
+}
+
+/// "at the service center", "a commenter": one lower-case common word (or one made from a common
+/// word with "-er" or "-men") in text whose names are capitalised is the sentence's, however sure
+/// the model is. A listed name that is also a word ("brown") may still be a person's. In lower-case
+/// text (ASR transcripts) case tells nothing, and the other rules decide.
+fn lone_common_word(text: &str, toks: &[Tok<'_>], label: Label, lex: &Lexicon) -> bool {
+    let [t] = toks else { return false };
+    let key = t.base_key();
+    let named = |k: &str| label == Label::Name && lex.word(k) & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) != 0;
+    let common = |k: &str| lex.word(k) & W_ENGLISH != 0 && !named(k);
+    let derived = || {
+        ["ers", "er", "men"].iter().any(|suffix| key.strip_suffix(suffix).is_some_and(|stem| stem.len() >= 4 && lex.word(stem) & W_ENGLISH != 0))
+    };
+    t.case == Case::Lower && !named(key) && (common(key) || derived()) && DocCase::of(&tokenize(text)) == DocCase::Mixed
 }
 
 /// A number said as a word ("ninety", "two", "hundred"), with the spoken detector's vocabulary;
@@ -225,6 +246,15 @@ mod tests {
         assert!(keep("a forty-five year old", "forty-five", Label::Age, 0.7));
         assert!(!keep("she goes often", "often", Label::Age, 0.9), "a number word inside another word is no number");
         assert!(keep("code AB12", "AB12", Label::Id, 0.7));
+    }
+
+    #[test]
+    fn lone_lower_case_words_in_capitalised_text_are_not_identifiers() {
+        assert!(!keep("Can I pay at the Bank service center today?", "center", Label::Location, 0.99));
+        assert!(!keep("As one Online commenter wrote, it was fine.", "commenter", Label::Name, 0.99));
+        assert!(!keep("Songs sung by Tokyo salarymen at night.", "salarymen", Label::Name, 0.99));
+        assert!(keep("i drove to mobile and back", "mobile", Label::Location, 0.95), "lower-case text: case tells nothing");
+        assert!(keep("Then Ann called dr brown about it.", "brown", Label::Name, 0.95), "a listed surname");
     }
 
     #[test]
