@@ -206,6 +206,7 @@ mod tests {
     fn a_compass_word_and_a_country_or_state_is_a_region() {
         assert!(refined("a choir touring Southern Austria", "Southern Austria", Label::Name).is_empty());
         assert!(refined("a farm in west texas", "west texas", Label::Location).is_empty());
+        assert!(refined("a tour of Eastern Netherlands", "Eastern Netherlands", Label::Name).is_empty(), "listed with its article");
         assert!(refined("the coast of Northern Norway", "Northern Norway", Label::Location).is_empty());
         assert_eq!(refined("moved to South Bend", "South Bend", Label::Location), vec!["South Bend"]);
         assert_eq!(refined("moved to West Haven", "West Haven", Label::Location), vec!["West Haven"]);

@@ -28,10 +28,12 @@ mod tokens;
 pub use plausible::refine_model_span;
 
 /// Whether `phrase` is exactly a US state or a country of the bundled lists
-/// ("Austria", "new mexico"): never PHI under Safe Harbor.
+/// ("Austria", "new mexico", "Netherlands" listed as "The Netherlands"): never PHI under Safe Harbor.
 pub fn names_region(phrase: &str) -> Result<bool> {
     let key = tokenize(phrase).iter().map(|t| lexicon::place_key(&t.key)).collect::<Vec<_>>().join(" ");
-    Ok(!key.is_empty() && lexicon()?.place(&key).is_some_and(|i| i.state || i.country))
+    let lex = lexicon()?;
+    let region = |k: &str| lex.place(k).is_some_and(|i| i.state || i.country);
+    Ok(!key.is_empty() && (region(&key) || region(&format!("the {key}"))))
 }
 
 use super::{Detector, Document};
