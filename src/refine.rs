@@ -69,7 +69,8 @@ pub fn refine(text: &str, spans: Vec<Span>) -> Result<Vec<Span>> {
 
 /// Whether `start..end` lies inside a "501(c)(3)" token (the model tags its digits as a code).
 fn in_tax_section(text: &str, start: usize, end: usize) -> bool {
-    let from = text[..start].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    // White space may be several bytes long (U+2028): step over the whole character.
+    let from = text[..start].char_indices().rfind(|&(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
     let to = text[end..].find(char::is_whitespace).map_or(text.len(), |i| end + i);
     TAX_SECTION.is_match(&text[from..to])
 }
@@ -219,6 +220,8 @@ mod tests {
         assert!(refined("The choir is a 501(c)3 that sings.", "c)3", Label::Id).is_empty());
         assert!(refined("(a 501(c)(3)), founded", "501(c)(3)", Label::Id).is_empty());
         assert_eq!(refined("badge 501236 issued", "501236", Label::Id), vec!["501236"]);
+        assert_eq!(refined("x\u{2028}4471 issued", "4471", Label::Id), vec!["4471"], "multi-byte white space before the token");
+        assert!(refined("a\u{2028}501(c)3\u{3000}that", "501(c)3", Label::Id).is_empty());
     }
 
     #[test]
