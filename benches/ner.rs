@@ -65,7 +65,8 @@ fn bench_ner(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("ner/{name}"));
     group.throughput(Throughput::Elements(pieces as u64));
     for (backend, model) in &backends {
-        group.bench_function(format!("{backend} (windows of 128, stride 96)"), |b| {
+        let (window, stride) = (model.config().window, model.config().stride);
+        group.bench_function(format!("{backend} (windows of {window}, stride {stride})"), |b| {
             b.iter(|| texts.iter().map(|t| model.predict(t).unwrap().len()).sum::<usize>())
         });
     }
