@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::detectors::{self, Detector, Document};
 use crate::error::{Error, ErrorKind, Result};
+use crate::normalize::Normalized;
 use crate::span::Span;
 use crate::{merge, policy, redact, refine, repeats};
 use rayon::prelude::*;
@@ -72,20 +73,36 @@ impl Engine {
     /// Every span every detector reported, with its detector's name, before policy and merge.
     /// Evaluation uses this to attribute hits; redaction never does.
     pub fn detect_by_detector(&self, text: &str) -> Result<Vec<(&'static str, Vec<Span>)>> {
-        let doc = Document::new(text);
+        let view = Normalized::new(text);
+        let doc = Document::new(view.text());
         self.detectors
             .iter()
             .map(|d| {
                 let mut spans = Vec::new();
                 run_detector(d.as_ref(), &doc, &mut spans)?;
-                Ok((d.name(), spans))
+                Ok((d.name(), view.to_original(spans)))
             })
             .collect()
     }
 
     /// The spans that must be redacted: sorted, disjoint, byte offsets. Every other
     /// occurrence of a value found is included (`repeats`).
+    ///
+    /// Detectors read the document's normalised view (`crate::normalize`: digits of every
+    /// script, dashes and spaces folded, invisible characters dropped), and the spans are
+    /// mapped back onto the original bytes, so an identifier written with odd characters
+    /// is found and redacted whole.
     pub fn detect(&self, text: &str) -> Result<Vec<Span>> {
+        let view = Normalized::new(text);
+        let spans = self.detect_normalized(view.text())?;
+        if view.is_identity() {
+            return Ok(spans);
+        }
+        Ok(merge::merge(view.to_original(spans)))
+    }
+
+    /// The pipeline over text that is already normalised.
+    fn detect_normalized(&self, text: &str) -> Result<Vec<Span>> {
         let doc = Document::new(text);
         let mut spans = Vec::new();
         for d in &self.detectors {

@@ -21,6 +21,7 @@ pub mod error;
 pub mod eval;
 pub mod merge;
 pub mod ner;
+pub mod normalize;
 pub mod offsets;
 pub mod policy;
 pub mod redact;
