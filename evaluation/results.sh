@@ -16,6 +16,7 @@ corpora=(
   "$data/asq-phi/asq_phi.jsonl"
   "$data/presidio-synth/presidio_synth_v2.jsonl"
   "$data/transcripts-dev/transcripts.jsonl"
+  "$data/physionet-nursing/physionet_nursing_dev.jsonl"
 )
 args=()
 for c in "${corpora[@]}"; do
