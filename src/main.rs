@@ -146,7 +146,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Redact(args) => redact(args),
         Command::Detect(args) => detect(args),
-        Command::Eval(args) => deid::eval::run(&args).map(|()| ExitCode::SUCCESS).map_err(Into::into),
+        // A missed target (--min-recall, --min-precision) exits 1; a usage or input error 2.
+        Command::Eval(args) => deid::eval::run(&args)
+            .map(|met| if met { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            .map_err(Into::into),
         Command::Serve(args) => deid::server::cli::serve(args),
         Command::Keys(args) => deid::server::cli::keys(args),
         Command::Audit(args) => deid::server::cli::audit(args),

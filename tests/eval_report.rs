@@ -221,3 +221,49 @@ fn usage_errors_are_clear() {
             .into_owned();
     assert!(e.contains("cannot read corpus /nonexistent/gold.jsonl"), "{e}");
 }
+
+/// `--min-recall` / `--min-precision`: the fixture's binary recall is 2/4 and its precision 6/7.
+#[test]
+fn targets_give_a_verdict_and_the_exit_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gold = write(tmp.path(), "gold.jsonl", GOLD.as_bytes());
+    let pred = write(tmp.path(), "pred.jsonl", PRED.as_bytes());
+    let run = |targets: &[&str]| {
+        let out = tmp.path().join(format!("r{}", targets.len()));
+        let mut args = vec!["eval", "--corpus", gold.to_str().unwrap(), "--predictions", pred.to_str().unwrap()];
+        args.extend(["--report", out.to_str().unwrap()]);
+        args.extend_from_slice(targets);
+        let o = deid(&args);
+        let json: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned(), json, out)
+    };
+
+    // Met: recall 0.5 ≥ 0.4 and precision 0.857 ≥ 0.85.
+    let (code, stderr, json, _) = run(&["--min-recall", "0.4", "--min-precision", "0.85"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(json["verdict"]["passed"], true);
+    assert!(stderr.contains("verdict: every target met"), "{stderr}");
+
+    // Missed overall: recall 0.5 < 0.95; the report says so beside the figure.
+    let (code, stderr, json, out) = run(&["--min-recall", "0.95", "--min-precision", "0.5"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(json["verdict"]["passed"], false);
+    let checks = json["verdict"]["checks"].as_array().unwrap();
+    assert_eq!(checks.iter().map(|c| c["met"].as_bool().unwrap()).collect::<Vec<_>>(), vec![false, true]);
+    assert!(stderr.contains("recall 0.500 (2/4), target 0.950: NOT MET"), "{stderr}");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Verdict: a target was NOT met"), "{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(r#"id="verdict""#) && html.contains("NOT MET"));
+
+    // A label the corpus does not hold cannot be claimed: not measured, not met.
+    let (code, stderr, _, _) = run(&["--min-recall", "SSN=0.9"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("recall of SSN not measured"), "{stderr}");
+
+    // A malformed target is a usage error (exit 2), not a verdict.
+    let out = tmp.path().join("never");
+    let o = deid(&["eval", "--corpus", gold.to_str().unwrap(), "--report", out.to_str().unwrap(), "--min-recall", "1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists(), "no report for a run refused before it started");
+}

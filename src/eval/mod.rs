@@ -6,7 +6,8 @@
 //! - [`exempt`] decides which gold spans Safe Harbor requires removed;
 //! - [`score`] computes the figures; [`wilson`] their intervals;
 //! - [`report_json`], [`report_md`], [`report_html`] write the report;
-//! - [`compare`] diffs two reports for regression review.
+//! - [`compare`] diffs two reports for regression review;
+//! - [`verdict`] judges a run against the targets a privacy officer set.
 
 pub mod compare;
 pub mod corpus;
@@ -15,6 +16,7 @@ pub mod report_html;
 pub mod report_json;
 pub mod report_md;
 pub mod score;
+pub mod verdict;
 pub mod wilson;
 
 use crate::config::Config;
@@ -56,6 +58,13 @@ pub struct EvalArgs {
     /// Characters of context shown on each side of a leak.
     #[arg(long, default_value_t = 40)]
     pub context: usize,
+    /// A recall target every corpus must meet: `0.95` (binary recall) or `NAME=0.99` (one
+    /// label); repeat for several. A missed target makes the exit status 1.
+    #[arg(long = "min-recall", value_name = "[LABEL=]FIGURE")]
+    pub min_recall: Vec<String>,
+    /// A precision target, as `--min-recall`.
+    #[arg(long = "min-precision", value_name = "[LABEL=]FIGURE")]
+    pub min_precision: Vec<String>,
 }
 
 /// What produces the predictions.
@@ -80,14 +89,17 @@ impl Default for Options {
     }
 }
 
-/// Runs `deid eval`.
-pub fn run(args: &EvalArgs) -> Result<()> {
+/// Runs `deid eval`. `Ok(false)` when the run missed a target (`--min-recall`, `--min-precision`).
+pub fn run(args: &EvalArgs) -> Result<bool> {
     if let Some(paths) = &args.compare {
         let old = report_json::read(&paths[0])?;
         let new = report_json::read(&paths[1])?;
         print!("{}", compare::render(&compare::compare(&old, &new)));
-        return Ok(());
+        return Ok(true);
     }
+    let targets = (args.min_recall.iter().map(|t| verdict::Target::parse(verdict::Measure::Recall, t)))
+        .chain(args.min_precision.iter().map(|t| verdict::Target::parse(verdict::Measure::Precision, t)))
+        .collect::<Result<Vec<_>>>()?;
     let usage = |m: &str| Error::config(format!("deid eval: {m}"));
     let dir = args.report.as_ref().ok_or_else(|| usage("--report DIR is required"))?;
     if args.corpus.is_empty() {
@@ -123,13 +135,19 @@ pub fn run(args: &EvalArgs) -> Result<()> {
         }
         new_report("predictions", None, opts, reports)
     };
+    let report = Report { verdict: verdict::judge(&targets, &report.corpora), ..report };
     write_report(&report, dir)?;
     for c in &report.corpora {
         // Figures only: nothing from the corpus text reaches the terminal.
         eprintln!("{}", report_md::summary_line(c));
     }
     eprintln!("report written to {} (contains PHI: local review only)", dir.display());
-    Ok(())
+    let Some(verdict) = &report.verdict else { return Ok(true) };
+    for check in &verdict.checks {
+        eprintln!("  {}", check.describe());
+    }
+    eprintln!("verdict: {}", if verdict.passed { "every target met" } else { "a target was NOT met" });
+    Ok(verdict.passed)
 }
 
 /// Assembles a [`Report`] from per-corpus reports.
@@ -142,6 +160,7 @@ pub fn new_report(mode: &str, config: Option<serde_json::Value>, opts: Options, 
         config,
         required_only: opts.required_only,
         corpora,
+        verdict: None,
     }
 }
 

@@ -346,6 +346,14 @@ pub fn render(r: &Report) -> String {
     if let Some(c) = &r.config {
         let _ = write!(s, r#"<p class="meta">engine configuration: <code>{}</code></p>"#, esc(&c.to_string()));
     }
+    if let Some(v) = &r.verdict {
+        let (class, word) = if v.passed { ("met", "every target met") } else { ("missed", "a target was NOT met") };
+        let _ = write!(s, r#"<section id="verdict" class="verdict {class}"><h2>Verdict: {word}</h2><ul>"#);
+        for check in &v.checks {
+            let _ = write!(s, "<li>{}</li>", esc(&check.describe()));
+        }
+        s.push_str("</ul></section>");
+    }
     s.push_str("<nav><ul>");
     for (i, c) in r.corpora.iter().enumerate() {
         let _ = write!(

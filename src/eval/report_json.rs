@@ -58,6 +58,9 @@ pub struct Report {
     pub config: Option<serde_json::Value>,
     pub required_only: bool,
     pub corpora: Vec<CorpusReport>,
+    /// The run judged against `--min-recall` / `--min-precision`; `null` without targets.
+    #[serde(default)]
+    pub verdict: Option<super::verdict::Verdict>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -243,6 +243,12 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(s, "- engine configuration: `{}`", c);
     }
     s.push_str("- figures: recall over required gold spans, precision over predicted spans; 95% Wilson intervals; definitions in `evaluation/README.md`.\n");
+    if let Some(v) = &r.verdict {
+        let _ = writeln!(s, "\n## Verdict: {}\n", if v.passed { "every target met" } else { "a target was NOT met" });
+        for check in &v.checks {
+            let _ = writeln!(s, "- {}", esc(&check.describe()));
+        }
+    }
     for c in &r.corpora {
         corpus_section(&mut s, c);
     }
