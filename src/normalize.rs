@@ -10,7 +10,8 @@
 //! `NormalizedString` keeps its alignments). What is folded:
 //!
 //! - compatibility forms, one character at a time (NFKC): full-width and mathematical
-//!   letters and digits, ligatures, no-break spaces;
+//!   letters and digits, ligatures, no-break spaces (not fractions, superscripts or
+//!   circled numbers: `½` stays `½`);
 //! - decimal digits of every script → ASCII digits;
 //! - dash punctuation of every kind (en and em dashes, non-breaking and full-width
 //!   hyphens) and the minus sign → `-`; space separators → ` `; line and paragraph separators
@@ -174,6 +175,10 @@ fn needs_folding(c: char) -> bool {
         | GeneralCategory::ParagraphSeparator
         | GeneralCategory::Format
         | GeneralCategory::Control => true,
+        // Fractions, superscripts and circled numbers (`½`, `²`, `①`) are quantities and
+        // footnote marks, not the digits of an identifier: folding `½` to `1⁄2` would only
+        // make a number out of nothing.
+        GeneralCategory::OtherNumber => false,
         // A compatibility form: its NFKC is another string.
         _ => c.nfkc().ne(std::iter::once(c)),
     }
@@ -295,6 +300,8 @@ mod tests {
     fn compatibility_forms_fold() {
         assert_eq!(Normalized::new("ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｏｒｇ").text(), "john@example.org");
         assert_eq!(Normalized::new("ﬁle").text(), "file");
+        // Quantities written with number forms stay whole.
+        assert!(Normalized::new("½ tab, 5 cm², ① first").is_identity());
         // Canonical letters with diacritics stay as they are.
         assert!(Normalized::new("José Zoë").is_identity());
     }
