@@ -267,3 +267,24 @@ fn targets_give_a_verdict_and_the_exit_status() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!out.exists(), "no report for a run refused before it started");
 }
+
+/// Every report names what it was measured with: time, version, commit, corpus file and its hash.
+#[test]
+fn reports_carry_their_provenance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = report_from(tmp.path(), PRED);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let p = &json["provenance"];
+    let gold = std::fs::read(tmp.path().join("gold.jsonl")).unwrap();
+    assert_eq!(p["corpora"][0]["bytes"].as_u64(), Some(gold.len() as u64));
+    assert_eq!(p["corpora"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert!(p["run_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(p["deid_version"], env!("CARGO_PKG_VERSION"));
+    assert!(!p["source_commit"].as_str().unwrap().is_empty());
+    assert!(p["model"].is_null(), "a prediction file was scored: no model ran");
+    let sha = p["corpora"][0]["sha256"].as_str().unwrap();
+    for file in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(text.contains(sha), "{file} shows the corpus hash");
+    }
+}

@@ -7,11 +7,13 @@
 //! - [`score`] computes the figures; [`wilson`] their intervals;
 //! - [`report_json`], [`report_md`], [`report_html`] write the report;
 //! - [`compare`] diffs two reports for regression review;
-//! - [`verdict`] judges a run against the targets a privacy officer set.
+//! - [`verdict`] judges a run against the targets a privacy officer set;
+//! - [`provenance`] records what the figures were measured with.
 
 pub mod compare;
 pub mod corpus;
 pub mod exempt;
+pub mod provenance;
 pub mod report_html;
 pub mod report_json;
 pub mod report_md;
@@ -118,24 +120,28 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
     };
     let corpora = args.corpus.iter().map(|p| corpus::load_corpus(p)).collect::<Result<Vec<Corpus>>>()?;
 
-    let report = if args.predictions.is_empty() {
+    let corpus_paths: Vec<&Path> = args.corpus.iter().map(PathBuf::as_path).collect();
+    let (report, provenance) = if args.predictions.is_empty() {
         let config = match &args.config {
             Some(p) => Config::from_toml_file(p)?,
             None => Config::default(),
         };
+        let provenance = provenance::gather(Some(&config), &corpus_paths)?;
         let engine = Engine::new(config)?;
         let reports = corpora.iter().map(|c| evaluate_corpus(c, Predictor::Engine(&engine), opts)).collect();
         let config = serde_json::to_value(engine.config()).ok();
-        new_report("engine", config, opts, reports)
+        (new_report("engine", config, opts, reports), provenance)
     } else {
+        let provenance = provenance::gather(None, &corpus_paths)?;
         let mut reports = Vec::new();
         for (c, p) in corpora.iter().zip(&args.predictions) {
             let spans = corpus::load_predictions(p, c)?;
             reports.push(evaluate_corpus(c, Predictor::Spans { path: p, spans }, opts));
         }
-        new_report("predictions", None, opts, reports)
+        (new_report("predictions", None, opts, reports), provenance)
     };
-    let report = Report { verdict: verdict::judge(&targets, &report.corpora), ..report };
+    let report =
+        Report { verdict: verdict::judge(&targets, &report.corpora), provenance: Some(provenance), ..report };
     write_report(&report, dir)?;
     for c in &report.corpora {
         // Figures only: nothing from the corpus text reaches the terminal.
@@ -161,6 +167,7 @@ pub fn new_report(mode: &str, config: Option<serde_json::Value>, opts: Options, 
         required_only: opts.required_only,
         corpora,
         verdict: None,
+        provenance: None,
     }
 }
 

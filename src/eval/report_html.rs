@@ -343,6 +343,9 @@ pub fn render(r: &Report) -> String {
         esc(&r.mode),
         r.required_only
     );
+    if let Some(p) = &r.provenance {
+        provenance_table(&mut s, p);
+    }
     if let Some(c) = &r.config {
         let _ = write!(s, r#"<p class="meta">engine configuration: <code>{}</code></p>"#, esc(&c.to_string()));
     }
@@ -369,6 +372,28 @@ pub fn render(r: &Report) -> String {
     }
     s.push_str("</body></html>\n");
     s
+}
+
+/// What the figures were measured with, as a two-column table.
+fn provenance_table(s: &mut String, p: &super::provenance::Provenance) {
+    s.push_str(r#"<table id="provenance"><caption>Provenance</caption><tbody>"#);
+    let mut row = |k: &str, v: String| {
+        let _ = write!(s, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
+    };
+    row("run at (UTC)", p.run_at.clone());
+    row("deid version", p.deid_version.clone());
+    row("source commit", p.source_commit.clone());
+    if let Some(h) = &p.config_sha256 {
+        row("configuration SHA-256", h.clone());
+    }
+    if let Some(m) = &p.model {
+        row("model", format!("{} ({}), weights SHA-256 {}", m.name, m.path, m.sha256));
+    }
+    for c in &p.corpora {
+        row("corpus file", format!("{} ({} bytes), SHA-256 {}", c.path, c.bytes, c.sha256));
+    }
+    row("machine", p.machine.clone());
+    s.push_str("</tbody></table>");
 }
 
 #[cfg(test)]

@@ -61,6 +61,10 @@ pub struct Report {
     /// The run judged against `--min-recall` / `--min-precision`; `null` without targets.
     #[serde(default)]
     pub verdict: Option<super::verdict::Verdict>,
+    /// What the figures were measured with (time, version, commit, configuration, model,
+    /// corpus files, machine); `null` in reports written before it existed.
+    #[serde(default)]
+    pub provenance: Option<super::provenance::Provenance>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

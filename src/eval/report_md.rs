@@ -239,6 +239,9 @@ pub fn render(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# De-identification evaluation report\n\n> **{}**\n", r.notice);
     let _ = writeln!(s, "- generator: {}; mode: {}; required only: {}", r.generator, r.mode, r.required_only);
+    if let Some(p) = &r.provenance {
+        provenance_lines(&mut s, p);
+    }
     if let Some(c) = &r.config {
         let _ = writeln!(s, "- engine configuration: `{}`", c);
     }
@@ -253,6 +256,21 @@ pub fn render(r: &Report) -> String {
         corpus_section(&mut s, c);
     }
     s
+}
+
+/// The provenance block: one line each, figures and paths only.
+fn provenance_lines(s: &mut String, p: &super::provenance::Provenance) {
+    let _ = writeln!(s, "- run at {} with deid {}, source commit `{}`", p.run_at, p.deid_version, p.source_commit);
+    if let Some(h) = &p.config_sha256 {
+        let _ = writeln!(s, "- configuration SHA-256 `{h}`");
+    }
+    if let Some(m) = &p.model {
+        let _ = writeln!(s, "- model `{}` ({}), weights SHA-256 `{}`", m.name, esc(&m.path), m.sha256);
+    }
+    for c in &p.corpora {
+        let _ = writeln!(s, "- corpus file {} ({} bytes), SHA-256 `{}`", esc(&c.path), c.bytes, c.sha256);
+    }
+    let _ = writeln!(s, "- machine: {}", esc(&p.machine));
 }
 
 #[cfg(test)]
