@@ -62,12 +62,15 @@ pub fn parse(input: &str, format: Format) -> Result<Conversation> {
         if !opens(&line[bom..], "WEBVTT") {
             return Err(err(0, "a WebVTT file must start with WEBVTT"));
         }
-        // The header runs to the first blank line; its text ("WEBVTT - Visit with …") is free text.
+        // The header runs to the first blank line; its text ("WEBVTT - Visit with …")
+        // is free text, and so are the values of its `Kind: captions` lines (the keys are structure).
         let from = bom + "WEBVTT".len();
         push_note(&mut conv, off + from, &line[from..]);
         i = 1;
         while i < all.len() && !all[i].1.trim().is_empty() {
-            push_note(&mut conv, all[i].0, all[i].1);
+            let (off, line) = all[i];
+            let key = line.find(':').filter(|&k| k > 0 && line[..k].bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')).map_or(0, |k| k + 1);
+            push_note(&mut conv, off + key, &line[key..]);
             i += 1;
         }
     }
