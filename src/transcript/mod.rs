@@ -279,12 +279,19 @@ pub fn detect_in_text(engine: &Engine, text: &str) -> Result<Option<Vec<Span>>> 
         Format::Turns => turns::parse(text),
         Format::WordsJson | Format::Text => return Ok(None),
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Span> = Vec::new();
     let mut from = 0;
     for span in spoken_spans(engine, &conv)? {
+        let first = out.len();
         for (piece, range) in parts(&conv, &span, &mut from) {
             let base = conv.pieces[piece].source.start;
-            out.push(Span { start: base + range.start, end: base + range.end, ..span });
+            let (start, end) = (base + range.start, base + range.end);
+            // Parts with only blanks between them in the file (an address over two lines) stay one span.
+            let joins = out.len() > first && out.last().is_some_and(|l| l.end <= start && text[l.end..start].trim().is_empty());
+            match out.last_mut() {
+                Some(last) if joins => last.end = end,
+                _ => out.push(Span { start, end, ..span }),
+            }
         }
     }
     // Voice names and tag annotations sit after the cues in the conversation, before them in the file.
@@ -388,6 +395,33 @@ mod tests {
         assert_eq!(Format::detect(None, "[doctor] hi\n[patient] hello\n"), Format::Turns);
         assert_eq!(Format::detect(None, "Patient seen today."), Format::Text);
         assert_eq!(Format::detect(Some(Path::new("a.srt")), ""), Format::Srt);
+    }
+
+    /// Finds fixed words, whatever blanks join them, as a LOCATION.
+    struct Finds(regex::Regex);
+    impl crate::detectors::Detector for Finds {
+        fn name(&self) -> &'static str {
+            "finds"
+        }
+        fn detect(&self, doc: &crate::detectors::Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+            out.extend(self.0.find_iter(doc.text).map(|m| Span::new(m.start(), m.end(), Label::Location, 0.9, crate::span::Source::Rule)));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn plain_text_spans_hold_across_blanks_and_split_at_structure() {
+        let found = |value: &'static str, text: &str| {
+            let words: Vec<String> = value.split_whitespace().map(regex::escape).collect();
+            let engine = Engine::with_detectors(Config::default(), vec![Box::new(Finds(regex::Regex::new(&words.join(r"\s+")).unwrap()))]).unwrap();
+            detect_in_text(&engine, text).unwrap().expect("a transcript").iter().map(|s| text[s.start..s.end].to_string()).collect::<Vec<_>>()
+        };
+        let turns = "[doctor] and your address?\n[patient] 12 Quill Lane\nFernwood, it is\n[nurse] ok\n";
+        assert_eq!(found("12 Quill Lane Fernwood", turns), ["12 Quill Lane\nFernwood"]);
+        let vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\nat <b>Quill</b> <i>Lane</i>\n\n00:02.000 --> 00:03.000\nin Fernwood\n";
+        assert_eq!(found("Quill Lane", vtt), ["Quill", "Lane"]);
+        assert_eq!(found("Lane in Fernwood", vtt), ["Lane", "in Fernwood"]);
+        assert_eq!(detect_in_text(&Engine::with_detectors(Config::default(), Vec::new()).unwrap(), "Not a transcript.").unwrap(), None);
     }
 
     #[test]

@@ -106,19 +106,22 @@ pub fn label_len(line: &str) -> Option<usize> {
     label_at(line).map(|l| l.end)
 }
 
-/// Whether the text reads as speaker turns: most non-blank lines (and at least
-/// two) start with a label, or at least a quarter (and two) with a timed one, as
-/// in exports where a `Name  0:07` line heads each paragraph.
+/// Whether the text reads as speaker turns: most non-blank lines start with a
+/// label, or at least a quarter with a timed one (as in exports where a
+/// `Name  0:07` line heads each paragraph); and at least two labels are timed or
+/// name a role, so that a note's section headings (`CV: …`, `Plan: …`) are not
+/// taken for speakers.
 pub fn looks_like_turns(text: &str) -> bool {
-    let (mut labeled, mut timed, mut total) = (0, 0, 0);
+    let (mut labeled, mut timed, mut sure, mut total) = (0, 0, 0, 0);
     for line in text.lines().filter(|l| !l.trim().is_empty()).take(200) {
         total += 1;
         if let Some(l) = label_at(line) {
             labeled += 1;
             timed += usize::from(l.timed);
+            sure += usize::from(l.timed || l.name.is_some_and(|n| is_role(&line[n])));
         }
     }
-    (labeled >= 2 && labeled * 2 >= total) || (timed >= 2 && timed * 4 >= total)
+    sure >= 2 && (labeled * 2 >= total || timed * 4 >= total)
 }
 
 /// Pushes the label of a line found at `off` in the source: its name (protected
@@ -217,6 +220,9 @@ mod tests {
     fn exports_with_turn_headers_read_as_turns() {
         assert!(looks_like_turns("Jane Doe  0:03\nHello there, how are you feeling?\nI came in last week.\n\nSpeaker 2  0:15\nBetter, thanks.\nStill tired.\n"));
         assert!(!looks_like_turns("Seen at 10:30\nBlood pressure stable.\nAmbulating.\nEating well.\nNo complaints.\n"));
+        // Section headings are not speakers; named speakers need a role or a time beside them.
+        assert!(!looks_like_turns("Neuro: alert and oriented.\nCV: stable.\nResp: clear.\nOther: none.\n"));
+        assert!(looks_like_turns("Dr. Quill: how are you?\nPatient: better.\nDr. Quill: good.\nPatient: thanks.\n"));
     }
 
     #[test]
