@@ -86,13 +86,24 @@ impl Engine {
     }
 
     /// The spans that must be redacted: sorted, disjoint, byte offsets. Every other
-    /// occurrence of a value found is included (`repeats`).
+    /// occurrence of a value found is included (`repeats`). A transcript given as
+    /// plain text (WebVTT, SRT, timed speaker turns) is read as one: its cue
+    /// numbers, timestamps and role labels are structure, never reported.
+    pub fn detect(&self, text: &str) -> Result<Vec<Span>> {
+        if let Some(spans) = crate::transcript::detect_in_text(self, text)? {
+            return Ok(spans);
+        }
+        self.detect_prose(text)
+    }
+
+    /// [`Engine::detect`] over running text, with no transcript structure looked for
+    /// (the transcript reader calls this on the spoken text it has gathered).
     ///
-    /// Detectors read the document's normalised view (`crate::normalize`: digits of every
+    /// Detectors read the text's normalised view (`crate::normalize`: digits of every
     /// script, dashes and spaces folded, invisible characters dropped), and the spans are
     /// mapped back onto the original bytes, so an identifier written with odd characters
     /// is found and redacted whole.
-    pub fn detect(&self, text: &str) -> Result<Vec<Span>> {
+    pub(crate) fn detect_prose(&self, text: &str) -> Result<Vec<Span>> {
         let view = Normalized::new(text);
         let spans = self.detect_normalized(view.text())?;
         if view.is_identity() {

@@ -255,3 +255,61 @@ fn full_engine_keeps_structure() {
         assert_structure(&input, &out.text, is_cue_text);
     }
 }
+
+fn with_names(names: &[&'static str]) -> Engine {
+    let mut e = engine();
+    for n in names {
+        e.push_detector(Box::new(Names(n)));
+    }
+    e
+}
+
+#[test]
+fn free_text_outside_the_cues_is_redacted() {
+    let e = with_names(&["Quackenbush"]);
+    let vtt = "WEBVTT - Visit with Zebulon Quackenbush\nKind: captions\n\nNOTE typed by Quackenbush\n\nintake Quackenbush\n00:01.000 --> 00:02.000 align:start Quackenbush position:10%\n<c.Quackenbush>Hello</c> there.\n\ncue-2\n00:02.000 --> 00:03.000\n<lang Quackenbush>Bye.</lang>\n";
+    let out = transcript::redact(&e, vtt, Format::Vtt).unwrap();
+    assert_eq!(
+        out.text,
+        "WEBVTT - Visit with Zebulon [NAME]\nKind: captions\n\nNOTE typed by [NAME]\n\nintake [NAME]\n00:01.000 --> 00:02.000 align:start [NAME] position:10%\n<c.[NAME]>Hello</c> there.\n\ncue-2\n00:02.000 --> 00:03.000\n<lang [NAME]>Bye.</lang>\n"
+    );
+    let srt = "1\n00:00:01,000 --> 00:00:02,000 Quackenbush\n<font color=\"#ffffff\" face=\"Quackenbush\">Hello</font>\n";
+    let out = transcript::redact(&e, srt, Format::Srt).unwrap();
+    assert_eq!(out.text, "1\n00:00:01,000 --> 00:00:02,000 [NAME]\n<font color=\"#ffffff\" face=\"[NAME]\">Hello</font>\n");
+    // Spoken text is only what the cues say: nothing of the header or markup reaches the audio ranges.
+    assert!(out.audio_ranges(0.0).unwrap().ranges.is_empty());
+}
+
+#[test]
+fn an_identifier_across_speakers_in_word_json_is_found() {
+    // A diarizer gave the digits of one phone number to two speakers, turn about.
+    let digits = ["six", "one", "seven", "five", "five", "five", "oh", "one", "four", "two"];
+    let mut words = vec![("my", "A"), ("number", "A"), ("is", "A")];
+    words.extend(digits.iter().enumerate().map(|(i, d)| (*d, if i % 2 == 0 { "B" } else { "A" })));
+    let json = serde_json::json!({ "words": words.iter().enumerate().map(|(i, (w, s))| serde_json::json!({"text": w, "start": i * 100, "end": i * 100 + 90, "speaker": s})).collect::<Vec<_>>() });
+    let out = transcript::redact(&engine(), &json.to_string(), Format::WordsJson).unwrap();
+    let v: Value = serde_json::from_str(&out.text).unwrap();
+    let texts: Vec<&str> = v["words"].as_array().unwrap().iter().map(|w| w["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["my", "number", "is", "[PHONE]", "", "", "", "", "", "", "", "", ""]);
+    let ranges = out.audio_ranges(0.0).unwrap().ranges;
+    assert_eq!(ranges.len(), digits.len(), "every word of the number is silenced");
+    assert!(ranges.iter().all(|r| r.speaker.as_deref() == Some(if (r.start * 10.0).round() as usize % 2 == 1 { "B" } else { "A" })), "{ranges:?}");
+}
+
+#[test]
+fn blanks_between_tags_stay() {
+    let e = with_names(&["Zebulon Quackenbush"]);
+    let vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\nThis is <b>Zebulon</b> <i>Quackenbush</i>.\n";
+    let out = transcript::redact(&e, vtt, Format::Vtt).unwrap();
+    assert_eq!(out.text, "WEBVTT\n\n00:01.000 --> 00:02.000\nThis is <b>[NAME]</b> <i>[NAME]</i>.\n");
+}
+
+#[test]
+fn style_and_region_blocks_are_kept_wherever_they_stand() {
+    let e = with_names(&["Quackenbush"]);
+    let style = "STYLE\n::cue(.loud) {\n  color: yellow;\n  background: url(\"data:,x\");\n}";
+    let region = "REGION\nid:left\nwidth:40%\nregionanchor:0%,100%\nscroll:up";
+    let vtt = format!("WEBVTT\n\n{style}\n\n{region}\n\n00:01.000 --> 00:02.000 region:left\nHi Quackenbush.\n\n{style}\n\n{region}\n\n00:02.000 --> 00:03.000\nBye.\n");
+    let out = transcript::redact(&e, &vtt, Format::Vtt).unwrap();
+    assert_eq!(out.text, vtt.replace("Hi Quackenbush", "Hi [NAME]"));
+}

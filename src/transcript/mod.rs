@@ -193,11 +193,10 @@ pub fn redact(engine: &Engine, input: &str, format: Format) -> Result<Redacted> 
     }
 }
 
-/// Runs the engine over the conversation and cuts its spans along the pieces.
-/// `continuation` is what the second and later parts of a span become.
-pub fn cut(engine: &Engine, conv: &Conversation, repeat_placeholder: bool) -> Result<(Vec<Span>, Vec<Edit>)> {
-    let spans = engine.detect(&conv.text)?;
-    // Protected pieces (role labels) are taken out of every span.
+/// Runs detection over the conversation's text; protected pieces (role labels,
+/// timestamps) are taken out of every span.
+fn spoken_spans(engine: &Engine, conv: &Conversation) -> Result<Vec<Span>> {
+    let spans = engine.detect_prose(&conv.text)?;
     let mut kept: Vec<Span> = Vec::with_capacity(spans.len());
     for s in spans {
         let mut parts = vec![s];
@@ -218,30 +217,86 @@ pub fn cut(engine: &Engine, conv: &Conversation, repeat_placeholder: bool) -> Re
         }
         kept.extend(parts.into_iter().filter(|q| !conv.text[q.start..q.end].trim().is_empty()));
     }
+    Ok(kept)
+}
+
+/// The parts of `span` to rewrite: (piece, bytes within the piece's text). Protected
+/// pieces are skipped, and so are blanks at a part's edges, so that the space in
+/// `<b>Jane</b> <i>Roe</i>` stays. `from` is the first piece that may hold the
+/// span; spans taken in order move it forward.
+fn parts(conv: &Conversation, span: &Span, from: &mut usize) -> Vec<(usize, Range<usize>)> {
+    while *from < conv.pieces.len() && conv.pieces[*from].joined.end <= span.start {
+        *from += 1;
+    }
+    let mut out = Vec::new();
+    for (i, p) in conv.pieces.iter().enumerate().skip(*from) {
+        if p.joined.start >= span.end {
+            break;
+        }
+        if p.protected || p.joined.end <= span.start {
+            continue;
+        }
+        let text = &conv.text[p.joined.clone()];
+        let (mut a, mut b) = (span.start.max(p.joined.start) - p.joined.start, span.end.min(p.joined.end) - p.joined.start);
+        a += text[a..b].len() - text[a..b].trim_start().len();
+        b -= text[a..b].len() - text[a..b].trim_end().len();
+        if a < b {
+            out.push((i, a..b));
+        }
+    }
+    out
+}
+
+/// Runs the engine over the conversation and cuts its spans along the pieces.
+/// With `repeat_placeholder` every part of a span gets the placeholder; otherwise the first does and the others become empty.
+pub fn cut(engine: &Engine, conv: &Conversation, repeat_placeholder: bool) -> Result<(Vec<Span>, Vec<Edit>)> {
+    let kept = spoken_spans(engine, conv)?;
     let placeholders = placeholders(engine.config(), &conv.text, &kept)?;
     let mut edits = Vec::new();
-    // Pieces are in conversation order; walk them alongside the sorted spans.
-    let mut first_piece = 0;
+    let mut from = 0;
     for (span, placeholder) in kept.iter().zip(placeholders) {
-        while first_piece < conv.pieces.len() && conv.pieces[first_piece].joined.end <= span.start {
-            first_piece += 1;
-        }
-        let mut first = true;
-        for (i, p) in conv.pieces.iter().enumerate().skip(first_piece) {
-            if p.joined.start >= span.end {
-                break;
-            }
-            if p.protected || p.joined.end <= span.start || p.joined.is_empty() {
-                continue;
-            }
-            let from = span.start.max(p.joined.start) - p.joined.start;
-            let to = span.end.min(p.joined.end) - p.joined.start;
-            let replacement = if first || repeat_placeholder { placeholder.clone() } else { String::new() };
-            first = false;
-            edits.push(Edit { piece: i, range: from..to, replacement, label: span.label });
+        for (n, (piece, range)) in parts(conv, span, &mut from).into_iter().enumerate() {
+            let replacement = if n == 0 || repeat_placeholder { placeholder.clone() } else { String::new() };
+            edits.push(Edit { piece, range, replacement, label: span.label });
         }
     }
     Ok((kept, edits))
+}
+
+/// Detection for a document handed over as plain text that is a transcript
+/// (WebVTT, SRT, speaker turns with or without timestamps): the spans of
+/// [`redact`] in that format, in bytes of `text`, so that cue numbers,
+/// timestamps, markup and role labels are never reported and a document gives
+/// the same identifiers whichever way it comes in. `None` when the text is not
+/// confidently a transcript (word JSON is left to [`redact`]; a cue file that
+/// does not parse is read as prose).
+pub fn detect_in_text(engine: &Engine, text: &str) -> Result<Option<Vec<Span>>> {
+    let conv = match Format::detect(None, text) {
+        format @ (Format::Vtt | Format::Srt) => match cues::parse(text, format) {
+            Ok(conv) => conv,
+            Err(_) => return Ok(None),
+        },
+        Format::Turns => turns::parse(text),
+        Format::WordsJson | Format::Text => return Ok(None),
+    };
+    let mut out: Vec<Span> = Vec::new();
+    let mut from = 0;
+    for span in spoken_spans(engine, &conv)? {
+        let first = out.len();
+        for (piece, range) in parts(&conv, &span, &mut from) {
+            let base = conv.pieces[piece].source.start;
+            let (start, end) = (base + range.start, base + range.end);
+            // Parts with only blanks between them in the file (an address over two lines) stay one span.
+            let joins = out.len() > first && out.last().is_some_and(|l| l.end <= start && text[l.end..start].trim().is_empty());
+            match out.last_mut() {
+                Some(last) if joins => last.end = end,
+                _ => out.push(Span { start, end, ..span }),
+            }
+        }
+    }
+    // Voice names and tag annotations sit after the cues in the conversation, before them in the file.
+    out.sort_by_key(|s| s.start);
+    Ok(Some(out))
 }
 
 /// The placeholder of each span, exactly as the redactor writes it (labels,
@@ -340,6 +395,33 @@ mod tests {
         assert_eq!(Format::detect(None, "[doctor] hi\n[patient] hello\n"), Format::Turns);
         assert_eq!(Format::detect(None, "Patient seen today."), Format::Text);
         assert_eq!(Format::detect(Some(Path::new("a.srt")), ""), Format::Srt);
+    }
+
+    /// Finds fixed words, whatever blanks join them, as a LOCATION.
+    struct Finds(regex::Regex);
+    impl crate::detectors::Detector for Finds {
+        fn name(&self) -> &'static str {
+            "finds"
+        }
+        fn detect(&self, doc: &crate::detectors::Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+            out.extend(self.0.find_iter(doc.text).map(|m| Span::new(m.start(), m.end(), Label::Location, 0.9, crate::span::Source::Rule)));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn plain_text_spans_hold_across_blanks_and_split_at_structure() {
+        let found = |value: &'static str, text: &str| {
+            let words: Vec<String> = value.split_whitespace().map(regex::escape).collect();
+            let engine = Engine::with_detectors(Config::default(), vec![Box::new(Finds(regex::Regex::new(&words.join(r"\s+")).unwrap()))]).unwrap();
+            detect_in_text(&engine, text).unwrap().expect("a transcript").iter().map(|s| text[s.start..s.end].to_string()).collect::<Vec<_>>()
+        };
+        let turns = "[doctor] and your address?\n[patient] 12 Quill Lane\nFernwood, it is\n[nurse] ok\n";
+        assert_eq!(found("12 Quill Lane Fernwood", turns), ["12 Quill Lane\nFernwood"]);
+        let vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\nat <b>Quill</b> <i>Lane</i>\n\n00:02.000 --> 00:03.000\nin Fernwood\n";
+        assert_eq!(found("Quill Lane", vtt), ["Quill", "Lane"]);
+        assert_eq!(found("Lane in Fernwood", vtt), ["Lane", "in Fernwood"]);
+        assert_eq!(detect_in_text(&Engine::with_detectors(Config::default(), Vec::new()).unwrap(), "Not a transcript.").unwrap(), None);
     }
 
     #[test]

@@ -178,18 +178,17 @@ pub fn redact(engine: &Engine, input: &str) -> Result<Redacted> {
     let shape = shape_of(&root)?;
     let words = read_words(&root, shape)?;
 
-    // The conversation: words joined by spaces, a new line when the speaker changes.
+    // The conversation: words joined by spaces, across speaker changes too, so that
+    // an identifier whose words a diarizer gave to two speakers is still read as one.
     let mut conv = Conversation::default();
-    let mut last: Option<&Option<String>> = None;
     for (i, w) in words.iter().enumerate() {
         let trimmed = w.text.trim();
         if trimmed.is_empty() {
             continue;
         }
-        if let Some(prev) = last {
-            conv.push_sep(if prev != &w.speaker { "\n" } else { " " });
+        if !conv.text.is_empty() {
+            conv.push_sep(" ");
         }
-        last = Some(&w.speaker);
         let lead = w.text.len() - w.text.trim_start().len();
         conv.push(
             trimmed,
