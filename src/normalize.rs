@@ -20,7 +20,8 @@
 //!   controls, the byte-order mark) and the other control characters (NUL, …) → nothing:
 //!   they are invisible, so the reader sees their neighbours side by side;
 //! - a right-to-left override (U+202E) up to its pop (U+202C) or the end of the line is
-//!   read in display order: its characters reversed.
+//!   read in both orders: as stored (what a program downstream reads), then, after a line
+//!   break, reversed (what a person sees); a span in the reversed copy covers the whole run.
 //!
 //! Text with none of these (plain ASCII, most Latin text) is not copied.
 
@@ -63,35 +64,34 @@ impl<'a> Normalized<'a> {
         let mut edits: Vec<Edit> = Vec::new();
         let mut chars = original.char_indices().peekable();
         while let Some((at, c)) = chars.next() {
-            if c == RIGHT_TO_LEFT_OVERRIDE {
-                // The run ends at its pop, or at the end of the line (bidi runs never cross one).
-                let mut run = Vec::new();
-                let mut end = at + c.len_utf8();
-                while let Some(&(i, d)) = chars.peek() {
-                    if d == '\n' {
-                        break;
-                    }
-                    chars.next();
-                    end = i + d.len_utf8();
-                    if d == POP_DIRECTIONAL_FORMATTING {
-                        break;
-                    }
-                    run.push(d);
-                }
-                let start = text.len();
-                for d in run.into_iter().rev() {
-                    fold(d, &mut text);
-                }
-                push_edit(&mut edits, start..text.len(), at..end);
+            if c != RIGHT_TO_LEFT_OVERRIDE {
+                push_folded(c, at, &mut text, &mut edits);
                 continue;
             }
-            let start = text.len();
-            if needs_folding(c) {
-                fold(c, &mut text);
-                push_edit(&mut edits, start..text.len(), at..at + c.len_utf8());
-            } else {
-                text.push(c);
+            // The run ends at its pop, or at the end of the line (bidi runs never cross one).
+            push_folded(c, at, &mut text, &mut edits);
+            let mut run = Vec::new();
+            let mut end = at + c.len_utf8();
+            while let Some(&(i, d)) = chars.peek() {
+                if d == '\n' {
+                    break;
+                }
+                chars.next();
+                push_folded(d, i, &mut text, &mut edits);
+                end = i + d.len_utf8();
+                if d == POP_DIRECTIONAL_FORMATTING {
+                    break;
+                }
+                run.push(d);
             }
+            // Then the run again as a reader sees it, after a line break, standing for the
+            // whole run: a program reads the stored order, a person the displayed one.
+            let start = text.len();
+            text.push('\n');
+            for d in run.into_iter().rev() {
+                fold(d, &mut text);
+            }
+            push_edit(&mut edits, start..text.len(), at..end);
         }
         Normalized { text: Cow::Owned(text), edits }
     }
@@ -107,8 +107,8 @@ impl<'a> Normalized<'a> {
     }
 
     /// Spans over the folded text → spans over the original text, covering every original
-    /// byte that the folded span came from. Order is kept; spans that now overlap (two
-    /// spans inside one reversed run) are left for the caller's merge.
+    /// byte that the folded span came from. Spans in a reversed copy of a right-to-left run
+    /// come back out of order, and may overlap others: the caller merges.
     pub fn to_original(&self, spans: Vec<Span>) -> Vec<Span> {
         if self.is_identity() {
             return spans;
@@ -145,6 +145,17 @@ impl<'a> Normalized<'a> {
             Some(e) => e.orig.end + (at - e.norm.end),
             None => at,
         }
+    }
+}
+
+/// Appends `c`, found at original byte `at`, as the folded view reads it.
+fn push_folded(c: char, at: usize, text: &mut String, edits: &mut Vec<Edit>) {
+    if needs_folding(c) {
+        let start = text.len();
+        fold(c, text);
+        push_edit(edits, start..text.len(), at..at + c.len_utf8());
+    } else {
+        text.push(c);
     }
 }
 
@@ -284,16 +295,19 @@ mod tests {
     }
 
     #[test]
-    fn a_right_to_left_override_is_read_in_display_order() {
+    fn a_right_to_left_override_is_read_as_stored_and_as_displayed() {
         // Stored reversed, displayed "John Smith".
         let text = "Patient \u{202e}htimS nhoJ\u{202c} seen today";
         let view = Normalized::new(text);
-        assert_eq!(view.text(), "Patient John Smith seen today");
-        // The override and its pop go with the name.
+        assert_eq!(view.text(), "Patient htimS nhoJ\nJohn Smith seen today");
+        // The reversed copy stands for the whole run, override and pop included.
         assert_eq!(original_of(text, "John Smith"), "\u{202e}htimS nhoJ\u{202c}");
+        assert_eq!(original_of(text, "htimS"), "htimS");
         assert_eq!(original_of(text, "seen"), "seen");
+        // Stored in reading order, displayed reversed: a program downstream still reads it.
+        assert_eq!(original_of("Dr. \u{202e}Maria Gonzalez", "Maria Gonzalez"), "Maria Gonzalez");
         // Without a pop, the run ends with the line.
-        assert_eq!(Normalized::new("\u{202e}eoD\nnext").text(), "Doe\nnext");
+        assert_eq!(Normalized::new("\u{202e}eoD\nnext").text(), "eoD\nDoe\nnext");
     }
 
     #[test]
