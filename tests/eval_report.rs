@@ -288,3 +288,17 @@ fn reports_carry_their_provenance() {
         assert!(text.contains(sha), "{file} shows the corpus hash");
     }
 }
+
+/// The report says which Safe Harbor categories the corpus can vouch for, in words.
+#[test]
+fn reports_say_which_categories_are_measured() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = report_from(tmp.path(), PRED);
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains("### What this corpus can show, category by category"), "{md}");
+    // The fixture holds a few names, a phone and a date; no SSN at all.
+    assert!(md.contains("| G | SSN | 0 | not measured: the corpus holds no example"), "{md}");
+    assert!(md.contains("| D | PHONE | 1 | few examples (1): 1 of 1 found"), "{md}");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains(r#"<table class="coverage">"#) && html.contains("not measured"));
+}

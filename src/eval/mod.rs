@@ -8,10 +8,12 @@
 //! - [`report_json`], [`report_md`], [`report_html`] write the report;
 //! - [`compare`] diffs two reports for regression review;
 //! - [`verdict`] judges a run against the targets a privacy officer set;
-//! - [`provenance`] records what the figures were measured with.
+//! - [`provenance`] records what the figures were measured with; [`coverage`] says which
+//!   Safe Harbor categories a corpus lets us measure.
 
 pub mod compare;
 pub mod corpus;
+pub mod coverage;
 pub mod exempt;
 pub mod provenance;
 pub mod report_html;

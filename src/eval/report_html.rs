@@ -213,6 +213,7 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
         let _ = write!(s, "<tr><td>{name}</td><td>{}</td><td>{}</td></tr>", esc(&fig(r)), esc(&fig(p)));
     }
     s.push_str("</tbody></table>");
+    coverage_table(s, c);
     for n in &c.notes {
         let _ = write!(s, "<p><strong>Note:</strong> {}</p>", esc(n));
     }
@@ -372,6 +373,28 @@ pub fn render(r: &Report) -> String {
     }
     s.push_str("</body></html>\n");
     s
+}
+
+/// Which Safe Harbor categories this corpus can vouch for, in words.
+fn coverage_table(s: &mut String, c: &CorpusReport) {
+    let rows = super::coverage::coverage(c);
+    let (measured, few, none) = super::coverage::tally(&rows);
+    let _ = write!(
+        s,
+        r#"<h3>What this corpus can show, category by category</h3><p>{measured} of the Safe Harbor categories are measured on {} or more examples, {few} on fewer (their figures can move a lot with a few more examples), and {none} not at all (this report says nothing about them).</p><table class="coverage"><thead><tr><th>§</th><th>label</th><th>required spans</th><th>what the figure means</th></tr></thead><tbody>"#,
+        super::coverage::FEW
+    );
+    for r in &rows {
+        let _ = write!(
+            s,
+            r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
+            r.section,
+            r.label,
+            r.required_spans,
+            esc(&r.statement)
+        );
+    }
+    s.push_str("</tbody></table>");
 }
 
 /// What the figures were measured with, as a two-column table.

@@ -134,6 +134,7 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
         fig(&c.leak_free_documents_with_phi)
     );
     measures_table(s, &c.recall, &c.precision);
+    coverage_table(s, c);
     for n in &c.notes {
         let _ = writeln!(s, "\nNote: {n}");
     }
@@ -256,6 +257,20 @@ pub fn render(r: &Report) -> String {
         corpus_section(&mut s, c);
     }
     s
+}
+
+/// Which Safe Harbor categories this corpus can vouch for, in words.
+fn coverage_table(s: &mut String, c: &CorpusReport) {
+    let rows = super::coverage::coverage(c);
+    let (measured, few, none) = super::coverage::tally(&rows);
+    let _ = writeln!(
+        s,
+        "\n### What this corpus can show, category by category\n\n{measured} of the Safe Harbor categories are measured on {} or more examples, {few} on fewer (their figures can move a lot with a few more examples), and {none} not at all (this report says nothing about them).\n\n| § | label | required spans | what the figure means |\n|---|---|---:|---|",
+        super::coverage::FEW
+    );
+    for r in &rows {
+        let _ = writeln!(s, "| {} | {} | {} | {} |", r.section, r.label, r.required_spans, r.statement);
+    }
 }
 
 /// The provenance block: one line each, figures and paths only.
