@@ -117,7 +117,7 @@ fn subjects() -> Vec<(String, Work)> {
         "repeats".into(),
         Box::new(|text: &str| {
             let mut spans = word_spans(text, false);
-            repeats::mark_repeats(text, &mut spans);
+            repeats::mark_repeats(text, &mut spans).expect("repeats");
             spans.len()
         }),
     ));
