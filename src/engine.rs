@@ -124,7 +124,7 @@ impl Engine {
         policy::apply(&self.config, &mut spans);
         // Refined before repeats are marked, so that a value's echoes are cut as it is.
         let mut spans = refine::refine(text, merge::merge(spans))?;
-        repeats::mark_repeats(text, &mut spans);
+        repeats::mark_repeats(text, &mut spans)?;
         Ok(merge::merge(spans))
     }
 

@@ -67,11 +67,34 @@ pub fn refine(text: &str, spans: Vec<Span>) -> Result<Vec<Span>> {
     Ok(out)
 }
 
+/// The most characters a "501(c)(3)" token may have on either side of a span: the section
+/// with its brackets and quotes is under 20. Looking no further keeps the check bounded
+/// when a span lies inside a long word, which would otherwise be scanned once per span.
+const MAX_TAX_SIDE: usize = 32;
+
 /// Whether `start..end` lies inside a "501(c)(3)" token (the model tags its digits as a code).
 fn in_tax_section(text: &str, start: usize, end: usize) -> bool {
     // White space may be several bytes long (U+2028): step over the whole character.
-    let from = text[..start].char_indices().rfind(|&(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
-    let to = text[end..].find(char::is_whitespace).map_or(text.len(), |i| end + i);
+    let mut from = 0;
+    for (n, (i, c)) in text[..start].char_indices().rev().enumerate() {
+        if c.is_whitespace() {
+            from = i + c.len_utf8();
+            break;
+        }
+        if n == MAX_TAX_SIDE {
+            return false;
+        }
+    }
+    let mut to = text.len();
+    for (n, (i, c)) in text[end..].char_indices().enumerate() {
+        if c.is_whitespace() {
+            to = end + i;
+            break;
+        }
+        if n == MAX_TAX_SIDE {
+            return false;
+        }
+    }
     TAX_SECTION.is_match(&text[from..to])
 }
 
@@ -232,5 +255,13 @@ mod tests {
         let block = "Ship to: 12 Lindenweg 4\n   Aarberg\n    nan\n    3270";
         assert_eq!(refined(block, "12 Lindenweg 4\n   Aarberg\n    nan\n    3270", Label::Location), vec!["12 Lindenweg 4\n   Aarberg", "3270"]);
         assert_eq!(refined("Kanan 4410", "Kanan 4410", Label::Location), vec!["Kanan 4410"]);
+    }
+
+    #[test]
+    fn spans_inside_one_long_word_are_kept() {
+        // Each span looked back to the word's start for white space: seconds at this length.
+        let text = "x".repeat(400_000);
+        let spans: Vec<Span> = (0..text.len() / 8).map(|i| Span::new(8 * i, 8 * i + 8, Label::Id, 0.9, Source::Pattern)).collect();
+        assert_eq!(refine(&text, spans.clone()).unwrap(), spans);
     }
 }

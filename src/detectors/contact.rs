@@ -321,25 +321,46 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
     matches!(after, Some('/' | ':' | ',' | '.' | '-')) && after2.is_some_and(|c| c.is_ascii_digit())
 }
 
-/// The run `groups[i..j]` within `lo..hi` with the best phone shape.
-fn best_run(groups: &[Group], lo: usize, hi: usize, plus: bool, text: &str) -> Option<(usize, usize, f32)> {
-    let mut best: Option<(usize, usize, f32)> = None;
-    for i in lo..hi {
-        for j in i + 1..=hi {
-            let Some(shape) = judge_phone(&groups[i..j], plus && i == 0, text) else { continue };
-            // Any run that passes alone beats a weak one; among those, the longest wins:
-            // "21 377 514 9062" whole, not its "284 698 2548"; "2021 555-123-4567" → "555-123-4567".
-            let rank = |i: usize, j: usize, s: f32| (s >= PHONE_MEDIUM, j - i, s);
-            let better = match best {
-                None => true,
-                Some((bi, bj, bs)) => rank(i, j, shape).partial_cmp(&rank(bi, bj, bs)) == Some(std::cmp::Ordering::Greater),
-            };
-            if better {
-                best = Some((i, j, shape));
+/// The most digits a phone number holds (E.164): no run of groups with more is a candidate.
+const MAX_PHONE_DIGITS: usize = 15;
+
+/// The runs of `groups` read as phone numbers, in text order: the best-shaped run wins,
+/// then the groups left on either side of it are searched again, so "2021 555-123-4567"
+/// yields the phone number and leaves the year.
+///
+/// Any run that passes alone beats a weak one; among those, the longest wins ("21 377 514
+/// 9062" whole, not its "284 698 2548"), then the first. Picking the best run of a range and
+/// recursing into what is left is the same as taking every run in that order unless it
+/// overlaps one already taken; and since a run holds at most [`MAX_PHONE_DIGITS`] digits,
+/// there are at most that many runs per group, so a long run of digit groups ("1.1.1…",
+/// "1 1 1 …") costs time in proportion to its length, not to its fourth power.
+fn phone_runs(groups: &[Group], plus: bool, text: &str) -> Vec<(usize, usize, f32)> {
+    let mut runs = Vec::new();
+    for i in 0..groups.len() {
+        let mut digits = 0;
+        for j in i + 1..=groups.len() {
+            digits += groups[j - 1].digits;
+            if digits > MAX_PHONE_DIGITS {
+                break;
+            }
+            if let Some(shape) = judge_phone(&groups[i..j], plus && i == 0, text) {
+                runs.push((i, j, shape));
             }
         }
     }
-    best
+    let rank = |&(i, j, s): &(usize, usize, f32)| (s >= PHONE_MEDIUM, j - i, s);
+    // Best first; `sort_by` is stable, so among equals the first in the text stays first.
+    runs.sort_by(|a, b| rank(b).partial_cmp(&rank(a)).unwrap_or(std::cmp::Ordering::Equal));
+    let mut taken = vec![false; groups.len()];
+    let mut chosen = Vec::new();
+    for (i, j, shape) in runs {
+        if !taken[i..j].iter().any(|&t| t) {
+            taken[i..j].iter_mut().for_each(|t| *t = true);
+            chosen.push((i, j, shape));
+        }
+    }
+    chosen.sort_by_key(|&(i, _, _)| i);
+    chosen
 }
 
 struct PhoneDetector;
@@ -376,11 +397,7 @@ impl Detector for PhoneDetector {
                 continue;
             }
             let plus = cand.starts_with('+');
-            // The best-shaped run of groups wins, then the rest is searched again:
-            // "2021 555-123-4567" yields the phone number and leaves the year.
-            let mut todo = vec![(0, groups.len())];
-            while let Some((lo, hi)) = todo.pop() {
-                let Some((i, j, shape)) = best_run(&groups, lo, hi, plus, text) else { continue };
+            for (i, j, shape) in phone_runs(&groups, plus, text) {
                 let run = &groups[i..j];
                 let start = if plus && i == 0 { m.start() } else { run[0].start };
                 let mut end = run[run.len() - 1].end;
@@ -388,8 +405,6 @@ impl Detector for PhoneDetector {
                     end = e; // the extension
                 }
                 self.emit(text, start, end, shape, out);
-                todo.push((lo, i));
-                todo.push((j, hi));
             }
         }
         for c in PAGER.captures_iter(text) {
@@ -471,20 +486,34 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Trims sentence punctuation off a URL's end, keeping a `)` that closes a `(` inside it.
+/// The brackets are counted once and the count kept as the end moves, so a URL ending in
+/// many ")" costs its length, not its length squared.
 fn trim_url_end(url: &str) -> &str {
     let mut u = url;
+    let open = u.matches('(').count();
+    let mut close = u.matches(')').count();
     loop {
         let Some(last) = u.chars().next_back() else { return u };
         let drop = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | ']' | '}' => true,
-            ')' => u.matches('(').count() < u.matches(')').count(),
+            ')' => open < close,
             _ => false,
         };
         if !drop {
             return u;
         }
+        if last == ')' {
+            close -= 1;
+        }
         u = &u[..u.len() - last.len_utf8()];
     }
+}
+
+/// Whether `start..end` overlaps one of `spans` (sorted by start, disjoint): a binary search,
+/// so that a text of many e-mail addresses is not scanned once per URL.
+fn overlaps_any(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let i = spans.partition_point(|&(_, e)| e <= start);
+    spans.get(i).is_some_and(|&(s, _)| s < end)
 }
 
 struct UrlDetector;
@@ -504,7 +533,7 @@ impl Detector for UrlDetector {
             let m = c.get(0).expect("group 0");
             let start = m.start();
             let end = start + trim_url_end(m.as_str()).len();
-            if emails.iter().any(|&(s, e)| s < end && start < e) {
+            if overlaps_any(&emails, start, end) {
                 continue; // the domain of an email address
             }
             let bare = c.name("bare").is_some();
@@ -750,5 +779,37 @@ mod tests {
         ] {
             assert!(found(&det, text).is_empty(), "false IP in near-miss case");
         }
+    }
+
+    // Adversarial inputs (issue #13): these sizes took seconds or more when every run of
+    // digit groups was judged and re-searched, and when each URL rescanned its brackets and
+    // the e-mail list. Each test checks what is found, never how long it took.
+
+    #[test]
+    fn a_long_run_of_dotted_digits_yields_only_the_real_number() {
+        // 1,500 digits joined by dots: 24 s before the run search was bounded.
+        let text = format!("{} then call 555-123-4567 now", "1.".repeat(1500));
+        assert_eq!(phones(&text), vec![("555-123-4567".to_string(), Label::Phone)]);
+    }
+
+    #[test]
+    fn a_long_run_of_spaced_digits_keeps_the_phone_at_its_end() {
+        // One candidate of 3,000 groups; the best-shaped run is the North American number.
+        let text = format!("{}(310) 555-1234", "1 ".repeat(3000));
+        assert_eq!(phones(&text), vec![("1 (310) 555-1234".to_string(), Label::Phone)]);
+    }
+
+    #[test]
+    fn closing_brackets_after_a_url_are_dropped_one_by_one() {
+        let text = format!("see http://a.example.org/x{} now", ")".repeat(50_000));
+        let urls: Vec<String> = run(&UrlDetector, &text).into_iter().map(|(t, _, _)| t).collect();
+        assert_eq!(urls, vec!["http://a.example.org/x".to_string()]);
+    }
+
+    #[test]
+    fn many_email_addresses_give_no_url_for_their_domains() {
+        let text = "ann@site.com, ".repeat(40_000);
+        assert!(run(&UrlDetector, &text).is_empty(), "an e-mail's domain is no URL");
+        assert_eq!(run(&EmailDetector, &text).len(), 40_000);
     }
 }

@@ -141,7 +141,9 @@ fn cue_for(text: &str, cues: &[Cue], start: usize) -> Option<(Label, usize)> {
     let idx = cues.partition_point(|c| c.end <= start);
     let cue = cues[..idx].last()?;
     let gap = &text[cue.end..start];
-    if gap.chars().count() > 32 || gap.contains('\n') || !GAP.is_match(gap) {
+    // 32 characters take at most 128 bytes: a longer gap (a cue far back on a long line)
+    // is refused before it is counted, or every code after it would scan it again.
+    if gap.len() > 4 * 32 || gap.chars().count() > 32 || gap.contains('\n') || !GAP.is_match(gap) {
         return None;
     }
     cue.label.map(|l| (l, cue.start))
@@ -734,6 +736,17 @@ mod tests {
     fn blocking_cue_between() {
         // The phone cue is nearer than the ID cue: not an ID.
         none("(ID pending) phone 5550001");
+    }
+
+    #[test]
+    fn a_long_list_after_one_cue_keeps_its_label() {
+        // Every code measured its distance to the cue at the start of the line: seconds at
+        // this length. The list shares the cue, so every code is a record number.
+        let codes: Vec<String> = (0..30_000).map(|i| (1_000_000 + 7 * i).to_string()).collect();
+        let text = format!("MRN {}", codes.join(" "));
+        let got = all(&text);
+        assert_eq!(got.len(), codes.len());
+        assert!(got.iter().zip(&codes).all(|((t, l), c)| t == c && *l == Label::Mrn));
     }
 }
 

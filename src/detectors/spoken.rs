@@ -854,6 +854,11 @@ const NOT_LOCAL: &[&str] = &[
     "there", "here", "email's", "address's", "right", "correct", "yep", "no", "well", "oh", "hi", "hello", "reach", "contact",
 ];
 
+/// The most labels a domain read out may have ("mail dot example dot co dot uk" has four):
+/// a longer chain of words and dots ("1.1.1…", "a dot a dot …") is not followed further,
+/// so that looking for a domain at every word stays bounded.
+const MAX_DOMAIN_PARTS: usize = 10;
+
 /// A domain said at word `j`: "gmail dot com", "example dot co dot uk". Returns its end and canonical form.
 fn domain_at(v: &View<'_>, j: usize) -> Option<(usize, String)> {
     let first = v.toks.get(j)?;
@@ -862,7 +867,7 @@ fn domain_at(v: &View<'_>, j: usize) -> Option<(usize, String)> {
     }
     let mut parts = vec![v.w(j).to_string()];
     let mut k = j + 1;
-    loop {
+    while parts.len() < MAX_DOMAIN_PARTS {
         if k < v.toks.len() && v.w(k) == "dot" && v.soft(k) && v.soft(k + 1) && k + 1 < v.toks.len() && v.w(k + 1) != "dot" {
             parts.push(v.w(k + 1).to_string());
             k += 2;
@@ -945,7 +950,8 @@ fn emails_and_urls(v: &View<'_>, out: &mut Vec<Found>) {
             j += 1;
         }
         let spoken_dot = v.w(i + 1) == "dot" || www;
-        let Some((mut end, domain)) = domain_at(v, j).filter(|_| spoken_dot && !(i > 0 && v.w(i - 1) == "at")) else {
+        // The cheap test first: a domain is only looked for where a spoken "dot" or "www" stands.
+        let Some((mut end, domain)) = (spoken_dot && !(i > 0 && v.w(i - 1) == "at")).then(|| domain_at(v, j)).flatten() else {
             i += 1;
             continue;
         };
@@ -1166,5 +1172,25 @@ mod tests {
         let got = found(t);
         assert!(got.iter().any(|(s, l, _)| s == "SW sixteen six JT" && *l == Label::Location), "{got:?}");
         assert!(got.iter().any(|(s, _, _)| s == "sixty two Lewin Road"), "{got:?}");
+    }
+
+    #[test]
+    fn a_long_dotted_run_is_no_domain_and_the_spoken_url_after_it_is_found() {
+        // A domain was looked for at every word of "1.1.1…" and followed to the run's end:
+        // about 1 s at 10 KB, quadratic beyond.
+        for run in ["1.".repeat(15_000), "a.".repeat(15_000)] {
+            let text = format!("{run} and w w w dot example dot com");
+            let got = found(&text);
+            assert_eq!(got, vec![("w w w dot example dot com".to_string(), Label::Url, "www.example.com".to_string())]);
+        }
+    }
+
+    #[test]
+    fn a_domain_read_out_with_ten_labels_is_found_whole() {
+        // Nine labels and the top-level domain: within the bound.
+        let text = "it is w w w dot a dot b dot c dot d dot e dot f dot g dot h dot i dot com";
+        let got = found(text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].2, "www.a.b.c.d.e.f.g.h.i.com");
     }
 }
