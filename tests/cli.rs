@@ -16,7 +16,10 @@ fn deid_stdin(args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("deid runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
+    // A run that stops before reading its input (a bad argument) closes the pipe early.
+    if let Err(e) = child.stdin.take().unwrap().write_all(input) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -181,4 +184,33 @@ fn bad_configuration_is_a_clear_error() {
     let out = deid_stdin(&["redact", "--config", &cfg], b"x");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("threshold"));
+}
+
+#[test]
+fn output_that_is_the_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = format!("{{\"id\":\"a\",\"text\":\"{PLANTED}\"}}\n");
+    let inp = write(dir.path(), "in.jsonl", record.as_bytes());
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&inp, &link).unwrap();
+    let hard = dir.path().join("hard.jsonl");
+    std::fs::hard_link(&inp, &hard).unwrap();
+    for out in [inp.clone(), link.to_str().unwrap().into(), hard.to_str().unwrap().into()] {
+        let o = deid(&["redact", "--input", &inp, "--output", &out]);
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is the input file"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&inp).unwrap(), record, "the input is intact");
+    }
+}
+
+#[test]
+fn a_run_that_stops_early_leaves_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let outp = write(dir.path(), "out.csv", b"previous\n");
+    // The column is missing: the run ends with exit 2 and must not touch the output.
+    let inp = write(dir.path(), "in.csv", b"id,body\n1,x\n");
+    let o = deid(&["redact", "--input", &inp, "--output", &outp, "--field", "note"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&outp).unwrap(), "previous\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left behind");
 }

@@ -8,6 +8,7 @@
 //! — fail closed: its text is never written out unredacted.
 
 pub mod lines;
+pub mod output;
 
 use crate::engine::Engine;
 use crate::offsets::spans_to_code_points;
