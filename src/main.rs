@@ -78,7 +78,7 @@ struct BatchArgs {
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Records longer than this are reported and skipped.
-    #[arg(long, default_value_t = 64 << 20)]
+    #[arg(long, default_value_t = batch::DEFAULT_MAX_RECORD_BYTES)]
     max_record_bytes: usize,
     /// Never draw a progress bar.
     #[arg(long)]
