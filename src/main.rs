@@ -2,10 +2,12 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use deid::batch::output::Output;
 use deid::batch::{self, Mode, Options, Summary};
 use deid::{Config, Engine, PlaceholderStyle};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
+use same_file::Handle;
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -76,7 +78,7 @@ struct BatchArgs {
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Records longer than this are reported and skipped.
-    #[arg(long, default_value_t = 64 << 20)]
+    #[arg(long, default_value_t = batch::DEFAULT_MAX_RECORD_BYTES)]
     max_record_bytes: usize,
     /// Never draw a progress bar.
     #[arg(long)]
@@ -237,22 +239,20 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
     if format.transcript().is_some() {
         bail!("--input reads a JSONL or CSV corpus; give a transcript as a FILE");
     }
-    let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
-        (Box::new(io::stdin().lock()), None)
+    let (input, size, handle): (Box<dyn Read>, Option<u64>, Option<Handle>) = if stdin {
+        (Box::new(io::stdin().lock()), None, Handle::stdin().ok())
     } else {
         let file = File::open(input_path).with_context(|| format!("cannot open {}", input_path.display()))?;
         let size = file.metadata().ok().map(|m| m.len());
-        (Box::new(file), size)
+        (Box::new(file), size, Handle::from_path(input_path).ok())
     };
+    let mut output = Output::open(args.output.as_deref(), handle.as_ref()).with_context(|| match args.output.as_deref() {
+        Some(p) if p != Path::new("-") => format!("cannot write {}", p.display()),
+        _ => "cannot write to standard output".to_string(),
+    })?;
     if size == Some(0) {
         bail!("{} is empty: no records to process", input_path.display());
     }
-    let output: Box<dyn Write> = match args.output.as_deref() {
-        None => Box::new(io::stdout().lock()),
-        Some(p) if p == Path::new("-") => Box::new(io::stdout().lock()),
-        Some(p) => Box::new(File::create(p).with_context(|| format!("cannot create {}", p.display()))?),
-    };
-    let output = BufWriter::with_capacity(1 << 20, output);
     let options = Options {
         mode,
         field: args.field.clone(),
@@ -263,13 +263,17 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
     let bar = progress_bar(size, args.no_progress);
     let progress = |bytes: u64| bar.set_position(bytes);
     let reader = BufReader::with_capacity(1 << 20, input);
+    let writer = BufWriter::with_capacity(1 << 20, output.writer());
     let summary = match format {
-        Format::Jsonl => batch::process_jsonl(engine, reader, output, &options, &progress)?,
-        Format::Csv => batch::process_csv(engine, reader, output, &options, &progress)?,
+        Format::Jsonl => batch::process_jsonl(engine, reader, writer, &options, &progress)?,
+        Format::Csv => batch::process_csv(engine, reader, writer, &options, &progress)?,
         _ => unreachable!("transcript formats are refused above"),
     };
     bar.finish_and_clear();
-    report(&summary)
+    let code = report(&summary)?;
+    // Only a finished run replaces the output, failed records included (they are reported, not written).
+    output.commit().context("cannot write the output")?;
+    Ok(code)
 }
 
 fn progress_bar(size: Option<u64>, disabled: bool) -> ProgressBar {

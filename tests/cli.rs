@@ -16,7 +16,10 @@ fn deid_stdin(args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("deid runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
+    // A run that stops before reading its input (a bad argument) closes the pipe early.
+    if let Err(e) = child.stdin.take().unwrap().write_all(input) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -181,4 +184,127 @@ fn bad_configuration_is_a_clear_error() {
     let out = deid_stdin(&["redact", "--config", &cfg], b"x");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("threshold"));
+}
+
+#[test]
+fn output_that_is_the_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = format!("{{\"id\":\"a\",\"text\":\"{PLANTED}\"}}\n");
+    let inp = write(dir.path(), "in.jsonl", record.as_bytes());
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&inp, &link).unwrap();
+    let hard = dir.path().join("hard.jsonl");
+    std::fs::hard_link(&inp, &hard).unwrap();
+    for out in [inp.clone(), link.to_str().unwrap().into(), hard.to_str().unwrap().into()] {
+        let o = deid(&["redact", "--input", &inp, "--output", &out]);
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is the input file"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&inp).unwrap(), record, "the input is intact");
+    }
+}
+
+#[test]
+fn a_run_that_stops_early_leaves_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let outp = write(dir.path(), "out.csv", b"previous\n");
+    // The column is missing: the run ends with exit 2 and must not touch the output.
+    let inp = write(dir.path(), "in.csv", b"id,body\n1,x\n");
+    let o = deid(&["redact", "--input", &inp, "--output", &outp, "--field", "note"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&outp).unwrap(), "previous\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left behind");
+}
+
+#[test]
+fn jsonl_fields_other_than_the_text_come_out_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = r#"{"id":12345678901234567890123,"text":"call 617-555-0199","dose":3.14159265358979323846264338,"huge":1e400,"who":"Ren\u00e9e","nested":{"list":[1,2.50,{"k":null}],"s":"a\/b"}}"#;
+    let inp = write(dir.path(), "in.jsonl", format!("{line}\n").as_bytes());
+    let outp = dir.path().join("out.jsonl");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = line.replace("call 617-555-0199", "call [PHONE]");
+    assert_eq!(std::fs::read_to_string(&outp).unwrap(), format!("{expected}\n"));
+    // detect copies the id as written too
+    let predp = dir.path().join("pred.jsonl");
+    let out = deid(&["detect", "--input", &inp, "--output", predp.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&predp).unwrap().starts_with(r#"{"id":12345678901234567890123,"spans":[{"#));
+}
+
+#[test]
+fn a_byte_order_mark_and_blank_lines_are_skipped_keeping_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = "\u{feff}{\"id\":\"a\",\"text\":\"call 617-555-0199\"}\n\n  \t\r\n{\"id\":\"b\"}\n";
+    let inp = write(dir.path(), "in.jsonl", jsonl.as_bytes());
+    let outp = dir.path().join("out.jsonl");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("2 records, 1 processed, 1 failed"), "{err}");
+    assert!(err.contains("line 4: missing field `text`"), "line numbers count blank lines: {err}");
+    assert_eq!(std::fs::read_to_string(&outp).unwrap(), "{\"id\":\"a\",\"text\":\"call [PHONE]\"}\n");
+
+    let csv = "\u{feff}id,note\n1,call 617-555-0199\n";
+    let inp = write(dir.path(), "in.csv", csv.as_bytes());
+    let outp = dir.path().join("out.csv");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap(), "--field", "note"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&outp).unwrap(), "id,note\n1,call [PHONE]\n");
+}
+
+#[test]
+fn an_unterminated_csv_quote_reports_the_lines_it_swallowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "id,note\n1,call 617-555-0199\n2,\"fine, quoted\"\n3,\"never closed\n4,SSN 321-54-9876\n5,jane.roe@example.org\n";
+    let inp = write(dir.path(), "in.csv", csv.as_bytes());
+    let outp = dir.path().join("out.csv");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap(), "--field", "note"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("lines 4-6: unterminated quoted field"), "{err}");
+    let written = std::fs::read_to_string(&outp).unwrap();
+    assert_eq!(written, "id,note\n1,call [PHONE]\n2,\"fine, quoted\"\n");
+}
+
+#[test]
+fn a_csv_record_over_the_limit_is_reported_and_the_rest_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(500);
+    let csv = format!("id,note\n1,\"{long}\nmore {long}\"\n2,call 617-555-0199\n");
+    let inp = write(dir.path(), "in.csv", csv.as_bytes());
+    let outp = dir.path().join("out.csv");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap(), "--field", "note", "--max-record-bytes", "100"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("lines 2-3: record longer than the limit of 100 bytes"), "{err}");
+    assert_eq!(std::fs::read_to_string(&outp).unwrap(), "id,note\n2,call [PHONE]\n");
+}
+
+#[test]
+fn binary_input_stops_with_one_message() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in [("data.jsonl", &b"PAR1\x15\x04\x15\x10\x15\x14L\x15\x02\x15\x00\n\x00\x00"[..]), ("data.csv", &b"id,note\n1,a\x00b\n"[..])] {
+        let inp = write(dir.path(), name, bytes);
+        let out = deid(&["redact", "--input", &inp, "--output", dir.path().join("out").to_str().unwrap(), "--field", "note"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "one message: {err}");
+        assert!(err.contains("not JSONL or CSV text"), "{err}");
+    }
+}
+
+#[test]
+fn a_wrong_field_stops_after_ten_records_naming_the_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("{{\"id\":1,\"note\":\"{PLANTED}\",\"site\":\"east\"}}\n");
+    let inp = write(dir.path(), "in.jsonl", line.repeat(50).as_bytes());
+    let outp = dir.path().join("out.jsonl");
+    let out = deid(&["redact", "--input", &inp, "--output", outp.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "one message, not one per record: {err}");
+    assert!(err.contains("no field `text`") && err.contains("`id`, `note`, `site`"), "{err}");
+    assert!(!err.contains("555") && !err.contains("east"), "names only, never values: {err}");
+    assert!(!outp.exists());
 }

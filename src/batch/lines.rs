@@ -1,8 +1,12 @@
 //! Reading records line by line without trusting the input: a line over the
 //! limit is skipped (reported, never held whole in memory), invalid UTF-8 is
-//! reported, and every record keeps its 1-based line number.
+//! reported, a leading UTF-8 byte-order mark is dropped, and every record keeps
+//! its 1-based line number.
 
 use std::io::{self, BufRead};
+
+/// The UTF-8 byte-order mark some editors put at the start of a file.
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// One input line: its number, and its text or why it cannot be used.
 #[derive(Debug)]
@@ -86,6 +90,9 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
                 if buf.last() == Some(&b'\r') {
                     buf.pop();
                 }
+                if self.number == 1 && buf.starts_with(BOM) {
+                    buf.drain(..BOM.len());
+                }
                 let content = if buf.len() > self.limit {
                     Err(LineError::TooLong { limit: self.limit })
                 } else {
@@ -108,6 +115,11 @@ mod tests {
     #[test]
     fn splits_lines_and_strips_crlf() {
         assert_eq!(lines(b"a\r\nbb\n\nccc", 10), vec![(1, Ok("a".into())), (2, Ok("bb".into())), (3, Ok("".into())), (4, Ok("ccc".into()))]);
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_dropped_from_line_one_only() {
+        assert_eq!(lines(b"\xef\xbb\xbf{}\n\xef\xbb\xbf{}\n", 10), vec![(1, Ok("{}".into())), (2, Ok("\u{feff}{}".into()))]);
     }
 
     #[test]
