@@ -68,6 +68,12 @@ impl Cancel {
         Ok(())
     }
 
+    /// A guard that cancels this token when dropped: the work stops when the
+    /// future or scope waiting for it is dropped (a timeout, a client gone).
+    pub fn drop_guard(&self) -> DropGuard {
+        DropGuard(self.clone())
+    }
+
     /// Runs `f` with this token as the current thread's (see [`checkpoint`]),
     /// then puts back whatever token was current before.
     pub fn scope<T>(&self, f: impl FnOnce() -> T) -> T {
@@ -79,6 +85,16 @@ impl Cancel {
         }
         let _restore = Restore(CURRENT.with(|c| c.borrow_mut().replace(self.clone())));
         f()
+    }
+}
+
+/// Cancels its token when dropped (see [`Cancel::drop_guard`]).
+#[derive(Debug)]
+pub struct DropGuard(Cancel);
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 
@@ -114,6 +130,12 @@ mod tests {
         let child = parent.child(None);
         parent.cancel();
         assert!(child.is_cancelled());
+
+        let t = Cancel::new();
+        let guard = t.drop_guard();
+        assert!(!t.is_cancelled());
+        drop(guard);
+        assert!(t.is_cancelled());
     }
 
     #[test]

@@ -107,6 +107,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         server.wait().await?;
         anyhow::Ok(())
     })?;
+    // The server has cancelled its work and waited for it to stop; a blocking
+    // thread still busy (a detector that does not check for cancellation) must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     Ok(ExitCode::SUCCESS)
 }
 

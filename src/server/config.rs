@@ -101,8 +101,16 @@ pub struct Limits {
     pub stream_idle_timeout_secs: u64,
     /// Requests on `/v1` processed at once; more get 503 with `Retry-After`.
     pub max_concurrent_requests: usize,
-    /// Seconds to wait for in-flight requests at shutdown before closing anyway.
+    /// Seconds to wait for in-flight requests at shutdown; then their engine work
+    /// is cancelled, open streams end (audited) and connections close.
     pub shutdown_grace_secs: u64,
+    /// A connection must send a complete request head within this many seconds
+    /// of opening (or of its first byte after an idle spell), or it is closed.
+    pub header_read_timeout_secs: u64,
+    /// A keep-alive connection idle between requests for this many seconds is closed.
+    pub keep_alive_idle_secs: u64,
+    /// Connections open at once (TLS handshakes included); more are closed as soon as accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Limits {
@@ -116,6 +124,9 @@ impl Default for Limits {
             stream_idle_timeout_secs: 60,
             max_concurrent_requests: 64,
             shutdown_grace_secs: 30,
+            header_read_timeout_secs: 10,
+            keep_alive_idle_secs: 60,
+            max_connections: 1024,
         }
     }
 }
@@ -225,8 +236,17 @@ impl ServerConfig {
         if l.max_body_bytes == 0 || l.max_document_bytes == 0 || l.max_documents == 0 || l.max_line_bytes == 0 {
             return Err(Error::config("size limits must be positive"));
         }
-        if l.max_concurrent_requests == 0 || l.request_timeout_secs == 0 || l.stream_idle_timeout_secs == 0 {
-            return Err(Error::config("max_concurrent_requests and timeouts must be positive"));
+        if l.max_concurrent_requests == 0
+            || l.max_connections == 0
+            || l.request_timeout_secs == 0
+            || l.stream_idle_timeout_secs == 0
+            || l.header_read_timeout_secs == 0
+            || l.keep_alive_idle_secs == 0
+        {
+            return Err(Error::config("max_concurrent_requests, max_connections and timeouts must be positive"));
+        }
+        if l.max_concurrent_requests > u32::MAX as usize || l.max_connections > u32::MAX as usize {
+            return Err(Error::config("max_concurrent_requests and max_connections must be at most 4294967295"));
         }
         Ok(())
     }
