@@ -734,10 +734,10 @@ async fn audit_chain_verifies_and_detects_an_edited_line() {
     assert_eq!(lines[0]["removed"], json!({"NAME": 1, "SSN": 1}));
     assert_eq!(lines[1]["prev"], lines[0]["hash"]);
     assert_ne!(lines[0]["request_id"], lines[1]["request_id"]);
-    let ok = audit::verify(text.as_bytes()).unwrap().unwrap();
+    let ok = audit::verify(text.as_bytes(), None).unwrap().unwrap();
     assert_eq!(ok.lines, 4);
     let edited = text.replacen("\"status\":200", "\"status\":201", 2).replacen("\"status\":201", "\"status\":200", 1);
-    assert_eq!(audit::verify(edited.as_bytes()).unwrap().unwrap_err().line, 2, "the second line was edited");
+    assert_eq!(audit::verify(edited.as_bytes(), None).unwrap().unwrap_err().line, 2, "the second line was edited");
 }
 
 #[tokio::test]
@@ -1172,4 +1172,25 @@ async fn read_until_closed_quickly(stream: &mut TcpStream) -> Option<Vec<u8>> {
         Ok(Ok(n)) => Some(buf[..n].to_vec()),
         _ => None,
     }
+}
+
+// ---------------------------------------------------------------- audit trail gaps
+
+#[tokio::test]
+async fn a_removed_audit_log_stops_v1_work_instead_of_writing_to_nowhere() {
+    let f = start(|_| {}).await;
+    let key = Some(f.keys.redact.as_str());
+    assert_eq!(post_json(f.addr, "/v1/redact", key, &json!({"text": NAME})).await.status, StatusCode::OK);
+    std::fs::remove_file(&f.audit_path).unwrap();
+    let r = post_json(f.addr, "/v1/redact", key, &json!({"text": format!("{NAME} {PLANT}")})).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "a response that cannot be audited is withheld");
+    assert_eq!(r.code(), "audit_unavailable");
+    assert!(!r.text().contains(PLANT));
+    let r = post_json(f.addr, "/v1/redact", key, &json!({"text": NAME})).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "no work while nothing can be recorded: {}", r.text());
+    assert_eq!(r.code(), "audit_unavailable");
+    assert_eq!(get(f.addr, "/readyz", None).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(!f.audit_path.exists(), "no new file was started behind the operator's back");
+    let logs = f.logs.text();
+    assert!(logs.contains("replaced or removed") && !logs.contains(PLANT));
 }

@@ -155,6 +155,9 @@ pub struct ServerConfig {
     pub allow_plain_http_non_loopback: bool,
     /// The hash-chained audit log (JSON lines, appended). Required.
     pub audit_log: Option<PathBuf>,
+    /// The `prev` of a new (or rotated, empty) audit log's first line: the head
+    /// of the log it follows. Unused when the file already has lines.
+    pub audit_anchor: Option<String>,
     /// Requests without `Authorization` act with this role, under key id `anonymous`.
     /// Absent (the default): no anonymous access.
     pub anonymous_role: Option<Role>,
@@ -176,6 +179,7 @@ impl Default for ServerConfig {
             tls_key: None,
             allow_plain_http_non_loopback: false,
             audit_log: None,
+            audit_anchor: None,
             anonymous_role: None,
             public_metrics: false,
             limits: Limits::default(),
@@ -227,6 +231,11 @@ impl ServerConfig {
             }
             if key.sha256.len() != 64 || !key.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
                 return Err(Error::config(format!("key {}: sha256 must be 64 lower-case hex digits", key.id)));
+            }
+        }
+        if let Some(a) = &self.audit_anchor {
+            if a.len() != 64 || !a.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                return Err(Error::config("audit_anchor must be 64 lower-case hex digits (a head printed by `deid audit verify`)"));
             }
         }
         if self.tls_cert.is_some() != self.tls_key.is_some() {

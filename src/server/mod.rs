@@ -99,7 +99,7 @@ impl AppState {
             .audit_log
             .clone()
             .ok_or_else(|| Error::config("an audit log is required: set audit_log in the server configuration or give --audit-log"))?;
-        let audit = AuditLog::open(&path).map_err(|e| Error::config(format!("cannot open the audit log {}: {e}", path.display())))?;
+        let audit = AuditLog::open(&path, config.audit_anchor.as_deref()).map_err(|e| Error::config(format!("cannot open the audit log {}: {e}", path.display())))?;
         let keys = KeyStore::new(&config.keys, config.anonymous_role);
         let permits = Arc::new(Semaphore::new(config.limits.max_concurrent_requests));
         Ok(AppState {
@@ -157,6 +157,14 @@ impl AppState {
         if self.config.public_metrics {
             self.logger.warn("/metrics is open without a key", &[]);
         }
+        let (head, lines) = self.audit.head();
+        if lines == 0 && self.config.audit_anchor.is_none() {
+            self.logger.warn(
+                "the audit log is new and starts a chain from zeros: if it follows an earlier log, set audit_anchor to that log's head",
+                &[],
+            );
+        }
+        self.logger.info("audit log opened", &[("audit_lines", lines.into()), ("audit_head", head.into())]);
     }
 }
 
@@ -253,6 +261,16 @@ async fn guard(State(state): State<Shared>, matched: MatchedPath, mut req: Reque
     let key_id = caller.as_ref().map(|c| c.key_id.clone());
     base.key_id = key_id.clone();
 
+    if spec.path.starts_with("/v1/") && state.audit.is_failed() {
+        // No work is done while it could not be recorded. This refusal's own audit
+        // line is the probe: once it is written, the log is back and /v1 serves again.
+        state.metrics.error("audit_unavailable");
+        base.outcome = "rejected";
+        let body = error_body("audit_unavailable", "the audit log cannot be written; no work is accepted until it can", &request_id);
+        let mut resp = json_response(StatusCode::SERVICE_UNAVAILABLE, &body, base);
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return finish(&state, spec, &method, &request_id, key_id, started, resp);
+    }
     let mut permit = None;
     if spec.path.starts_with("/v1/") {
         match state.permits.clone().try_acquire_owned() {
@@ -273,8 +291,8 @@ async fn guard(State(state): State<Shared>, matched: MatchedPath, mut req: Reque
     finish(&state, spec, &method, &request_id, key_id, started, resp)
 }
 
-/// Appends the audit line (failing closed: a response whose audit line cannot
-/// be written is replaced by a 500), then logs and counts the request.
+/// Appends the audit line (failing closed: a successful response whose audit
+/// line cannot be written is replaced by a 500), then logs and counts the request.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     state: &AppState,
@@ -303,10 +321,14 @@ fn finish(
             }
             if let Err(e) = state.audit.append(&record) {
                 state.metrics.error("audit");
-                state.logger.error("cannot write the audit log; the response is withheld", &[("request_id", request_id.into()), ("io_error", e.kind().to_string().into())]);
-                let body = error_body("audit_unavailable", "the audit log cannot be written; the response is withheld", request_id);
-                resp = json_response(StatusCode::INTERNAL_SERVER_ERROR, &body, AuditRecord::default());
-                resp.extensions_mut().remove::<AuditNote>();
+                // io::Error text names an OS reason or the file's fate, never request content.
+                state.logger.error("cannot write the audit log", &[("request_id", request_id.into()), ("io_error", e.to_string().into())]);
+                // Results are withheld; an error answer (no results) stands as it is.
+                if resp.status().is_success() {
+                    let body = error_body("audit_unavailable", "the audit log cannot be written; the response is withheld", request_id);
+                    resp = json_response(StatusCode::INTERNAL_SERVER_ERROR, &body, AuditRecord::default());
+                    resp.extensions_mut().remove::<AuditNote>();
+                }
             }
         }
     }
@@ -347,6 +369,8 @@ async fn readyz(State(state): State<Shared>) -> Response {
     // running server is ready until it begins to shut down.
     let (status, word) = if state.shutting_down.load(Ordering::Relaxed) {
         (StatusCode::SERVICE_UNAVAILABLE, "shutting_down")
+    } else if state.audit.is_failed() {
+        (StatusCode::SERVICE_UNAVAILABLE, "audit_unavailable")
     } else {
         (StatusCode::OK, "ready")
     };

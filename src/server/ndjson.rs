@@ -269,7 +269,6 @@ async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body
             break;
         }
     }
-    drop(tx);
     tally.count(&state, ctx.route);
     if let Some(kind) = failure {
         state.metrics.error(failure_metric(kind));
@@ -282,10 +281,16 @@ async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body
     record.status = 200;
     record.input_sha256 = Some(super::auth::to_hex(&in_hash.finalize()));
     record.output_sha256 = Some(super::auth::to_hex(&out_hash.finalize()));
+    // Written before the response ends, so a client whose stream could not be
+    // audited is told so on its last line (the log then refuses /v1 until it recovers).
     if let Err(e) = state.audit.append(&record) {
         state.metrics.error("audit");
-        state.logger.error("cannot write the audit log for a finished stream", &[("request_id", ctx.request_id.clone().into()), ("io_error", e.kind().to_string().into())]);
+        state.logger.error("cannot write the audit log for a stream", &[("request_id", ctx.request_id.clone().into()), ("io_error", e.to_string().into())]);
+        let t = json!({"error": {"code": "audit_unavailable", "message": "the audit log cannot be written; this stream is not recorded"}});
+        let mut ignored = Sha256::new();
+        send_line(&tx, &t, &mut ignored).await;
     }
+    drop(tx);
     let mut fields: Vec<(&'static str, Field)> = vec![
         ("request_id", ctx.request_id.clone().into()),
         ("route", ctx.route.into()),
