@@ -9,6 +9,9 @@
 //!
 //! [limits]
 //! max_body_bytes = 10485760
+//! header_read_timeout_secs = 10
+//! keep_alive_idle_secs = 60
+//! max_connections = 1024
 //!
 //! [[keys]]
 //! id = "etl"
