@@ -78,6 +78,7 @@ impl Engine {
         self.detectors
             .iter()
             .map(|d| {
+                crate::cancel::checkpoint()?;
                 let mut spans = Vec::new();
                 run_detector(d.as_ref(), &doc, &mut spans)?;
                 Ok((d.name(), view.to_original(spans)))
@@ -89,6 +90,9 @@ impl Engine {
     /// occurrence of a value found is included (`repeats`). A transcript given as
     /// plain text (WebVTT, SRT, timed speaker turns) is read as one: its cue
     /// numbers, timestamps and role labels are structure, never reported.
+    ///
+    /// Cancellable: inside [`crate::Cancel::scope`], a cancelled token stops the
+    /// work between detectors with [`ErrorKind::Cancelled`].
     pub fn detect(&self, text: &str) -> Result<Vec<Span>> {
         if let Some(spans) = crate::transcript::detect_in_text(self, text)? {
             return Ok(spans);
@@ -117,6 +121,7 @@ impl Engine {
         let doc = Document::new(text);
         let mut spans = Vec::new();
         for d in &self.detectors {
+            crate::cancel::checkpoint()?;
             run_detector(d.as_ref(), &doc, &mut spans)?;
         }
         // Policy first, so an exempt span (a state inside an address) never
@@ -154,6 +159,8 @@ fn run_detector(detector: &dyn Detector, doc: &Document<'_>, out: &mut Vec<Span>
     let failed = |what: &str| Error::new(ErrorKind::Detector, format!("detector {} {what}", detector.name()));
     match outcome {
         Err(_) => return Err(failed("panicked")),
+        // Cancellation is not the detector's failure: keep its kind for the caller.
+        Ok(Err(e)) if *e.kind() == ErrorKind::Cancelled => return Err(e),
         Ok(Err(e)) => return Err(Error::new(ErrorKind::Detector, format!("detector {}: {e}", detector.name()))),
         Ok(Ok(())) => {}
     }
@@ -219,6 +226,49 @@ mod tests {
         let engine = Engine::with_detectors(Config::default(), vec![Box::new(Fixed(vec![Span::new(0, 3, Label::Name, 1.0, Source::Rule)]))]).unwrap();
         assert!(engine.detect("Zöe").is_ok(), "bytes 0..3 are \"Zö\"");
         assert!(engine.detect("Zoë").is_err(), "byte 3 lies inside \"ë\"");
+    }
+
+    /// Cancels the token it is given when it runs, as a deadline passing mid-document would.
+    struct CancelsMidway(crate::Cancel);
+    impl Detector for CancelsMidway {
+        fn name(&self) -> &'static str {
+            "cancels"
+        }
+        fn detect(&self, _: &Document<'_>, _: &mut Vec<Span>) -> Result<()> {
+            self.0.cancel();
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn cancelled_work_stops_between_detectors_without_output() {
+        let token = crate::Cancel::new();
+        let ran = Fixed(vec![Span::new(0, 3, Label::Name, 1.0, Source::Rule)]);
+        let engine = Engine::with_detectors(Config::default(), vec![Box::new(CancelsMidway(token.clone())), Box::new(Panics), Box::new(ran)]).unwrap();
+        // The detector after the cancelling one never runs (it would panic: a Detector error).
+        let err = token.scope(|| engine.redact("Ann saw Bob")).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Cancelled);
+        let err = token.scope(|| engine.detect_by_detector("Ann saw Bob")).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Cancelled);
+        // Outside the scope the same engine runs to the end (and fails on the panicking detector).
+        assert_eq!(engine.redact("Ann saw Bob").unwrap_err().kind(), &ErrorKind::Detector);
+    }
+
+    #[test]
+    fn a_detector_reporting_cancellation_is_not_a_detector_failure() {
+        struct Checks;
+        impl Detector for Checks {
+            fn name(&self) -> &'static str {
+                "checks"
+            }
+            fn detect(&self, _: &Document<'_>, _: &mut Vec<Span>) -> Result<()> {
+                crate::cancel::checkpoint()
+            }
+        }
+        let engine = Engine::with_detectors(Config::default(), vec![Box::new(Checks)]).unwrap();
+        let token = crate::Cancel::with_deadline(std::time::Instant::now());
+        assert_eq!(token.scope(|| engine.detect("text")).unwrap_err().kind(), &ErrorKind::Cancelled);
+        assert!(engine.detect("text").is_ok());
     }
 
     #[test]

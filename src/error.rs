@@ -16,6 +16,9 @@ pub enum ErrorKind {
     Input,
     /// An I/O operation failed.
     Io,
+    /// The work was cancelled before it finished (a deadline passed, the caller
+    /// went away, the server is stopping); the document has no output.
+    Cancelled,
 }
 
 /// An error with a kind and a message that never contains document text.

@@ -13,6 +13,7 @@
 //! byte offsets and labels, never text, so PHI cannot reach a log through them.
 
 pub mod batch;
+pub mod cancel;
 pub mod config;
 pub mod context;
 pub mod detectors;
@@ -31,6 +32,7 @@ pub mod server;
 pub mod span;
 pub mod transcript;
 
+pub use cancel::Cancel;
 pub use config::{Config, PlaceholderStyle};
 pub use engine::{Engine, Redacted};
 pub use error::{Error, ErrorKind, Result};

@@ -36,15 +36,37 @@ struct Gate {
     open: Mutex<bool>,
     cv: Condvar,
     waiting: AtomicUsize,
+    /// Waits that ended because the work was cancelled.
+    cancelled: AtomicUsize,
+    /// Waits (of either kind) that have ended.
+    left: AtomicUsize,
 }
 
 impl Gate {
-    fn wait(&self) {
+    /// Blocks until released, or until the work is cancelled — checking as a
+    /// long detector does between its steps.
+    fn wait(&self) -> deid::Result<()> {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut open = self.open.lock().unwrap();
+        while !*open {
+            if let Err(e) = deid::cancel::checkpoint() {
+                self.cancelled.fetch_add(1, Ordering::SeqCst);
+                self.left.fetch_add(1, Ordering::SeqCst);
+                return Err(e);
+            }
+            open = self.cv.wait_timeout(open, Duration::from_millis(5)).unwrap().0;
+        }
+        self.left.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+    /// Blocks until released, never checking for cancellation.
+    fn wait_stuck(&self) {
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let mut open = self.open.lock().unwrap();
         while !*open {
             open = self.cv.wait(open).unwrap();
         }
+        self.left.fetch_add(1, Ordering::SeqCst);
     }
     fn release(&self) {
         *self.open.lock().unwrap() = true;
@@ -57,7 +79,8 @@ impl Gate {
     }
 }
 
-/// Marks `Zebediah` (NAME), the planted SSN and an email; `WAIT` blocks on the gate,
+/// Marks `Zebediah` (NAME), the planted SSN and an email; `WAIT` blocks on the gate
+/// (or until cancelled), `STUCK` blocks on the gate ignoring cancellation,
 /// `PANIC` panics, `FAIL` returns an error.
 struct TestDetector {
     gate: Arc<Gate>,
@@ -76,7 +99,10 @@ impl Detector for TestDetector {
             return Err(Error::new(ErrorKind::Detector, "test detector failed"));
         }
         if t.contains("WAIT") {
-            self.gate.wait();
+            self.gate.wait()?;
+        }
+        if t.contains("STUCK") {
+            self.gate.wait_stuck();
         }
         for (word, label) in [(NAME, Label::Name), (PLANT, Label::Ssn), ("jane.roe@example.org", Label::Email)] {
             for (i, _) in t.match_indices(word) {
@@ -200,6 +226,68 @@ async fn post_json(addr: SocketAddr, path: &str, key: Option<&str>, body: &Value
 
 async fn get(addr: SocketAddr, path: &str, key: Option<&str>) -> Reply {
     send(addr, request("GET", path, key, None, Bytes::new())).await
+}
+
+/// Waits (bounded by HANG_GUARD) until `cond` holds; panics naming `what` otherwise.
+async fn eventually(what: &str, mut cond: impl AsyncFnMut() -> bool) {
+    let give_up = tokio::time::Instant::now() + HANG_GUARD;
+    while !cond().await {
+        assert!(tokio::time::Instant::now() < give_up, "gave up waiting: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The value of `deid_requests_in_flight`.
+async fn in_flight(f: &Fixture) -> u64 {
+    let m = get(f.addr, "/metrics", Some(&f.keys.metrics)).await.text();
+    let line = m.lines().find(|l| l.starts_with("deid_requests_in_flight ")).expect("the in-flight gauge");
+    line["deid_requests_in_flight ".len()..].parse().unwrap()
+}
+
+/// Reads from a raw connection until the server closes it; what it sent, or
+/// `None` when it still had not closed after HANG_GUARD.
+async fn read_until_closed(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(HANG_GUARD, read).await.ok().map(|()| got)
+}
+
+/// Sends `GET /healthz` on a raw keep-alive connection and reads the whole response.
+async fn healthz_keep_alive(stream: &mut TcpStream) -> String {
+    get_keep_alive(stream, "/healthz", None).await
+}
+
+/// Sends a GET on a raw keep-alive connection and reads the whole response.
+async fn get_keep_alive(stream: &mut TcpStream, path: &str, key: Option<&str>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let auth = key.map(|k| format!("authorization: Bearer {k}\r\n")).unwrap_or_default();
+    stream.write_all(format!("GET {path} HTTP/1.1\r\nhost: localhost\r\n{auth}\r\n").as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        let n = tokio::time::timeout(HANG_GUARD, stream.read(&mut buf)).await.unwrap().unwrap();
+        assert!(n > 0, "closed before the response was complete");
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got).into_owned();
+        if let Some(head_end) = text.find("\r\n\r\n") {
+            let len: usize = text[..head_end]
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap()))
+                .expect("a content-length");
+            if got.len() >= head_end + 4 + len {
+                return text;
+            }
+        }
+    }
 }
 
 fn audit_lines(path: &std::path::Path) -> Vec<Value> {
@@ -646,10 +734,10 @@ async fn audit_chain_verifies_and_detects_an_edited_line() {
     assert_eq!(lines[0]["removed"], json!({"NAME": 1, "SSN": 1}));
     assert_eq!(lines[1]["prev"], lines[0]["hash"]);
     assert_ne!(lines[0]["request_id"], lines[1]["request_id"]);
-    let ok = audit::verify(text.as_bytes()).unwrap().unwrap();
+    let ok = audit::verify(text.as_bytes(), None).unwrap().unwrap();
     assert_eq!(ok.lines, 4);
     let edited = text.replacen("\"status\":200", "\"status\":201", 2).replacen("\"status\":201", "\"status\":200", 1);
-    assert_eq!(audit::verify(edited.as_bytes()).unwrap().unwrap_err().line, 2, "the second line was edited");
+    assert_eq!(audit::verify(edited.as_bytes(), None).unwrap().unwrap_err().line, 2, "the second line was edited");
 }
 
 #[tokio::test]
@@ -879,4 +967,230 @@ async fn transcripts_come_back_in_their_own_format() {
         assert_eq!(r.code(), "bad_options");
         assert!(!r.text().contains(PLANT));
     }
+}
+
+// ---------------------------------------------------------------- work that outlives its request
+
+#[tokio::test]
+async fn a_timed_out_request_stops_its_work_and_frees_its_slot() {
+    let f = start(|c| {
+        c.limits.request_timeout_secs = 1;
+        c.limits.max_concurrent_requests = 1;
+    })
+    .await;
+    // The gate is never released: only cancellation ends this work.
+    let r = post_json(f.addr, "/v1/redact", Some(&f.keys.redact), &json!({"text": format!("WAIT {PLANT}")})).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.code(), "timeout");
+    eventually("the timed-out work to be cancelled", async || f.gate.cancelled.load(Ordering::SeqCst) == 1).await;
+    eventually("the slot to be free again", async || {
+        post_json(f.addr, "/v1/redact", Some(&f.keys.redact), &json!({"text": NAME})).await.status == StatusCode::OK
+    })
+    .await;
+    assert_eq!(in_flight(&f).await, 0);
+}
+
+#[tokio::test]
+async fn in_flight_counts_engine_work_that_outlives_its_handler() {
+    let f = start(|c| c.limits.request_timeout_secs = 1).await;
+    // STUCK ignores cancellation: its work runs on after the 503.
+    let r = post_json(f.addr, "/v1/redact", Some(&f.keys.redact), &json!({"text": "STUCK"})).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(f.gate.left.load(Ordering::SeqCst), 0, "the work is still running");
+    assert_eq!(in_flight(&f).await, 1, "the engine is busy for a request that was answered");
+    f.gate.release();
+    eventually("the gauge to fall once the work ends", async || in_flight(&f).await == 0).await;
+}
+
+#[tokio::test]
+async fn a_client_that_goes_away_cancels_its_work() {
+    use tokio::io::AsyncWriteExt;
+    let f = start(|c| c.limits.max_concurrent_requests = 1).await;
+    let body = json!({"text": format!("WAIT {NAME}")}).to_string();
+    let head = format!(
+        "POST /v1/redact HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        f.keys.redact,
+        body.len()
+    );
+    let mut stream = TcpStream::connect(f.addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.unwrap();
+    f.gate.until_waiting(1).await;
+    drop(stream);
+    eventually("the abandoned work to be cancelled", async || f.gate.cancelled.load(Ordering::SeqCst) == 1).await;
+    eventually("the slot to be free again", async || in_flight(&f).await == 0).await;
+}
+
+#[tokio::test]
+async fn after_the_shutdown_grace_work_is_cancelled_and_the_server_stops() {
+    let f = start(|c| c.limits.shutdown_grace_secs = 1).await;
+    let (addr, key) = (f.addr, f.keys.redact.clone());
+    // Never released: the grace runs out.
+    let client = tokio::spawn(async move {
+        let stream = TcpStream::connect(addr).await.unwrap();
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+        tokio::spawn(conn);
+        sender.send_request(request("POST", "/v1/redact", Some(&key), Some("application/json"), json!({"text": "WAIT"}).to_string())).await.map(|r| r.status())
+    });
+    f.gate.until_waiting(1).await;
+    f.server.shutdown();
+    tokio::time::timeout(HANG_GUARD, f.server.wait()).await.expect("the server stops after its grace").unwrap();
+    assert_eq!(f.gate.cancelled.load(Ordering::SeqCst), 1, "the work in flight was cancelled before the server returned");
+    let answer = tokio::time::timeout(HANG_GUARD, client).await.unwrap().unwrap();
+    // The connection is closed under the request, or it is answered 503: never a 200.
+    assert!(answer.as_ref().map_or(true, |s| *s == StatusCode::SERVICE_UNAVAILABLE), "got {answer:?}");
+    let logs = f.logs.text();
+    assert!(logs.contains("shutdown grace period over") && logs.contains("\"msg\":\"stopped\""));
+}
+
+#[tokio::test]
+async fn an_ndjson_stream_cut_by_shutdown_is_audited() {
+    let f = start(|c| c.limits.shutdown_grace_secs = 1).await;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
+    let body = StreamBody::new(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, std::convert::Infallible>(Frame::data(b)), rx))
+    }));
+    let req = Request::builder()
+        .method("POST")
+        .uri("/v1/redact")
+        .header("host", "localhost")
+        .header("authorization", format!("Bearer {}", f.keys.redact))
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .unwrap();
+    let stream = TcpStream::connect(f.addr).await.unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(conn);
+    tx.send(Bytes::from(format!("{}\n", json!({"id": 1, "text": NAME})))).await.unwrap();
+    let resp = sender.send_request(req).await.unwrap();
+    let mut body = resp.into_body();
+    let first = tokio::time::timeout(HANG_GUARD, body.frame()).await.unwrap().unwrap().unwrap().into_data().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("[NAME]"));
+    // The client keeps its request open past the grace.
+    f.server.shutdown();
+    tokio::time::timeout(HANG_GUARD, f.server.wait()).await.expect("the server stops after its grace").unwrap();
+    let lines = audit_lines(&f.audit_path);
+    assert_eq!(lines.len(), 1, "the stream's audit line is written before the server returns");
+    assert_eq!(lines[0]["route"], "/v1/redact");
+    assert_eq!(lines[0]["outcome"], "error");
+    assert_eq!(lines[0]["documents"], 1);
+    drop(tx);
+}
+
+// ---------------------------------------------------------------- slow and idle clients
+
+#[tokio::test]
+async fn a_silent_client_is_disconnected_after_the_header_timeout() {
+    let f = start(|c| c.limits.header_read_timeout_secs = 1).await;
+    let mut stream = TcpStream::connect(f.addr).await.unwrap();
+    let got = read_until_closed(&mut stream).await.expect("the server closed the silent connection");
+    assert!(got.is_empty(), "nothing is answered to a request never sent");
+}
+
+#[tokio::test]
+async fn a_header_dribbled_byte_by_byte_is_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let f = start(|c| c.limits.header_read_timeout_secs = 1).await;
+    let stream = TcpStream::connect(f.addr).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    // A byte every 100 ms: well under any idle limit, and far more than the header limit in all.
+    let header = format!("GET /healthz HTTP/1.1\r\nhost: localhost\r\nx-padding: {}\r\n\r\n", "a".repeat(400));
+    let dribble = tokio::spawn(async move {
+        for b in header.bytes() {
+            if write.write_all(&[b]).await.is_err() {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        true
+    });
+    let closed = tokio::time::timeout(HANG_GUARD, async {
+        use tokio::io::AsyncReadExt;
+        let mut buf = [0u8; 256];
+        let mut got = Vec::new();
+        loop {
+            match read.read(&mut buf).await {
+                Ok(0) | Err(_) => return got,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await
+    .expect("the server closed the dribbling connection");
+    assert!(!String::from_utf8_lossy(&closed).contains("200 OK"), "the dribbled request was never served");
+    dribble.abort();
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    // The header limit is long: the close comes from the idle limit.
+    let f = start(|c| {
+        c.limits.header_read_timeout_secs = 600;
+        c.limits.keep_alive_idle_secs = 1;
+    })
+    .await;
+    let mut stream = TcpStream::connect(f.addr).await.unwrap();
+    assert!(healthz_keep_alive(&mut stream).await.starts_with("HTTP/1.1 200"));
+    assert!(healthz_keep_alive(&mut stream).await.starts_with("HTTP/1.1 200"), "the connection is kept alive between requests");
+    let got = read_until_closed(&mut stream).await.expect("the server closed the idle connection");
+    assert!(got.is_empty());
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_are_closed_at_once() {
+    let f = start(|c| c.limits.max_connections = 2).await;
+    let mut first = TcpStream::connect(f.addr).await.unwrap();
+    let mut second = TcpStream::connect(f.addr).await.unwrap();
+    // Both are served, so both hold a place.
+    assert!(healthz_keep_alive(&mut first).await.starts_with("HTTP/1.1 200"));
+    assert!(healthz_keep_alive(&mut second).await.starts_with("HTTP/1.1 200"));
+    let mut third = TcpStream::connect(f.addr).await.unwrap();
+    {
+        use tokio::io::AsyncWriteExt;
+        let _ = third.write_all(b"GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n").await;
+    }
+    let got = read_until_closed(&mut third).await.expect("the connection over the cap was closed");
+    assert!(got.is_empty(), "the connection over the cap is closed unanswered");
+    drop(first);
+    eventually("a place to be free once a connection closes", async || {
+        let mut s = TcpStream::connect(f.addr).await.unwrap();
+        use tokio::io::AsyncWriteExt;
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n").await;
+        read_until_closed_quickly(&mut s).await.is_some_and(|g| !g.is_empty())
+    })
+    .await;
+    let metrics = get_keep_alive(&mut second, "/metrics", Some(&f.keys.metrics)).await;
+    assert!(metrics.starts_with("HTTP/1.1 200"), "the second connection is still served");
+    assert!(metrics.contains("deid_errors_total{kind=\"connection_limit\"}"), "refusals are counted");
+}
+
+/// Like [`read_until_closed`], but reads only what arrives within a second (a probe in a retry loop).
+async fn read_until_closed_quickly(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 4096];
+    match tokio::time::timeout(Duration::from_secs(1), stream.read(&mut buf)).await {
+        Ok(Ok(n)) => Some(buf[..n].to_vec()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- audit trail gaps
+
+#[tokio::test]
+async fn a_removed_audit_log_stops_v1_work_instead_of_writing_to_nowhere() {
+    let f = start(|_| {}).await;
+    let key = Some(f.keys.redact.as_str());
+    assert_eq!(post_json(f.addr, "/v1/redact", key, &json!({"text": NAME})).await.status, StatusCode::OK);
+    std::fs::remove_file(&f.audit_path).unwrap();
+    let r = post_json(f.addr, "/v1/redact", key, &json!({"text": format!("{NAME} {PLANT}")})).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "a response that cannot be audited is withheld");
+    assert_eq!(r.code(), "audit_unavailable");
+    assert!(!r.text().contains(PLANT));
+    let r = post_json(f.addr, "/v1/redact", key, &json!({"text": NAME})).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "no work while nothing can be recorded: {}", r.text());
+    assert_eq!(r.code(), "audit_unavailable");
+    assert_eq!(get(f.addr, "/readyz", None).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(!f.audit_path.exists(), "no new file was started behind the operator's back");
+    let logs = f.logs.text();
+    assert!(logs.contains("replaced or removed") && !logs.contains(PLANT));
 }

@@ -123,6 +123,8 @@ impl NerModel {
     pub fn window_probs(&self, pieces: &Pieces, wins: &[Range<usize>]) -> Result<Vec<Vec<Vec<f32>>>> {
         let mut out = Vec::with_capacity(wins.len());
         for chunk in wins.chunks(WINDOWS_PER_BATCH) {
+            // A long document is many batches: stop between them once the work is cancelled.
+            crate::cancel::checkpoint()?;
             let rows: Vec<(Vec<u32>, Vec<u32>)> = chunk.iter().map(|w| self.window_row(pieces, w.clone())).collect();
             let probs = match &self.encoder {
                 Encoder::Candle(tagger) => candle_probs(tagger, &rows)?,

@@ -3,6 +3,7 @@
 
 use super::audit::AuditRecord;
 use super::{error_body, json_response, ndjson, AppState, ReqCtx};
+use crate::cancel::Cancel;
 use crate::config::{Config, PlaceholderStyle};
 use crate::engine::Engine;
 use crate::error::ErrorKind;
@@ -174,13 +175,28 @@ impl DocOutcome {
     }
 }
 
+/// The entry of a document whose work was cancelled.
+fn cancelled(chars: usize) -> DocOutcome {
+    DocOutcome::Err {
+        code: "cancelled",
+        message: "the work was stopped before it finished (time limit, client gone or server stopping); the document is withheld".into(),
+        chars,
+    }
+}
+
 /// Processes one document, failing closed: any engine error or panic yields an
 /// error entry with a fixed message — never the document's text or the error's detail.
-pub fn process(engine: &Engine, resolved: &Resolved, op: Op, text: &str, max_bytes: usize) -> DocOutcome {
+/// The engine runs under `cancel` ([`Cancel::scope`]): once it is cancelled the
+/// document stops at the engine's next check and gets a `cancelled` entry.
+pub fn process(engine: &Engine, resolved: &Resolved, op: Op, text: &str, max_bytes: usize, cancel: &Cancel) -> DocOutcome {
     if text.len() > max_bytes {
         return DocOutcome::err("document_too_large", format!("the document is longer than the limit of {max_bytes} bytes"));
     }
     let chars = text.chars().count();
+    cancel.scope(|| process_in_scope(engine, resolved, op, text, chars))
+}
+
+fn process_in_scope(engine: &Engine, resolved: &Resolved, op: Op, text: &str, chars: usize) -> DocOutcome {
     if let Some(t) = resolved.transcript {
         let format = match t {
             Transcript::Auto => TranscriptFormat::detect(None, text),
@@ -193,6 +209,7 @@ pub fn process(engine: &Engine, resolved: &Resolved, op: Op, text: &str, max_byt
                 text: Some(r.text),
                 chars,
             },
+            Ok(Err(e)) if *e.kind() == ErrorKind::Cancelled => cancelled(chars),
             Ok(Err(e)) if *e.kind() == ErrorKind::Input => DocOutcome::Err {
                 code: "invalid_transcript",
                 message: "the document could not be parsed in the transcript format given".into(),
@@ -221,6 +238,7 @@ pub fn process(engine: &Engine, resolved: &Resolved, op: Op, text: &str, max_byt
             let labels = spans.iter().map(|s| s.label).collect();
             DocOutcome::Ok { text: out, spans: spans_to_code_points(text, &spans), labels, chars }
         }
+        Ok(Err(e)) if *e.kind() == ErrorKind::Cancelled => cancelled(chars),
         Ok(Err(_)) | Err(_) => DocOutcome::Err {
             code: "engine_error",
             message: "the engine failed on this document; it is withheld".into(),
@@ -237,6 +255,7 @@ pub struct Tally {
     pub chars: usize,
     pub removed: BTreeMap<Label, usize>,
     pub engine_errors: usize,
+    pub cancelled: usize,
 }
 
 impl Tally {
@@ -252,8 +271,10 @@ impl Tally {
             DocOutcome::Err { code, chars, .. } => {
                 self.failed += 1;
                 self.chars += chars;
-                if *code == "engine_error" {
-                    self.engine_errors += 1;
+                match *code {
+                    "engine_error" => self.engine_errors += 1,
+                    "cancelled" => self.cancelled += 1,
+                    _ => {}
                 }
             }
         }
@@ -264,6 +285,7 @@ impl Tally {
         self.failed += other.failed;
         self.chars += other.chars;
         self.engine_errors += other.engine_errors;
+        self.cancelled += other.cancelled;
         for (l, n) in other.removed {
             *self.removed.entry(l).or_default() += n;
         }
@@ -303,6 +325,9 @@ impl Tally {
         }
         for _ in 0..self.engine_errors {
             state.metrics.error("engine");
+        }
+        for _ in 0..self.cancelled {
+            state.metrics.error("cancelled");
         }
     }
 }
@@ -394,7 +419,11 @@ async fn handle(State(state): State<Arc<AppState>>, Extension(ctx): Extension<Re
         }
         Some(Kind::Json) => {
             let timeout = state.config.limits.request_timeout();
-            match tokio::time::timeout(timeout, json(state.clone(), ctx.clone(), op, req)).await {
+            // The engine work stops when this handler ends for any reason: answered,
+            // timed out, or dropped because the client went away.
+            let cancel = state.request_cancel();
+            let _stop_work = cancel.drop_guard();
+            match tokio::time::timeout(timeout, json(state.clone(), ctx.clone(), op, req, cancel)).await {
                 Ok(resp) => resp,
                 Err(_) => {
                     state.metrics.error("timeout");
@@ -436,7 +465,7 @@ pub async fn read_limited(body: Body, limit: usize) -> Result<Bytes, ReadError> 
     Ok(Bytes::from(buf))
 }
 
-async fn json(state: Arc<AppState>, ctx: ReqCtx, op: Op, req: Request) -> Response {
+async fn json(state: Arc<AppState>, ctx: ReqCtx, op: Op, req: Request, cancel: Cancel) -> Response {
     let limits = &state.config.limits;
     let too_large = || format!("the body is larger than the limit of {} bytes", limits.max_body_bytes);
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
@@ -472,7 +501,7 @@ async fn json(state: Arc<AppState>, ctx: ReqCtx, op: Op, req: Request) -> Respon
                     input_sha256,
                 );
             }
-            return run_batch(state, ctx, op, parsed.options, docs, input_sha256).await;
+            return run_batch(state, ctx, op, parsed.options, docs, input_sha256, cancel).await;
         }
         _ => return bad("invalid_request", "give either `text` (with an optional `id`) or `documents`"),
     };
@@ -499,9 +528,11 @@ async fn json(state: Arc<AppState>, ctx: ReqCtx, op: Op, req: Request) -> Respon
     let max = limits.max_document_bytes;
     let permit = ctx.permit.clone();
     let text = doc.text;
+    // The permit goes with the work: the slot stays taken while the engine runs,
+    // even after this handler has answered (a timeout) — and cancellation ends that soon.
     let joined = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        process(&engine, &resolved, op, &text, max)
+        process(&engine, &resolved, op, &text, max, &cancel)
     })
     .await;
     let outcome = joined.unwrap_or_else(|_| DocOutcome::err("engine_error", "the engine failed on this document; it is withheld"));
@@ -513,8 +544,13 @@ async fn json(state: Arc<AppState>, ctx: ReqCtx, op: Op, req: Request) -> Respon
     match outcome {
         DocOutcome::Err { code, message, .. } => {
             record.outcome = "error";
-            // The client's transcript did not parse (400); otherwise the engine failed (500).
-            let status = if code == "invalid_transcript" { StatusCode::BAD_REQUEST } else { StatusCode::INTERNAL_SERVER_ERROR };
+            // The client's transcript did not parse (400); the work was cancelled (503);
+            // otherwise the engine failed (500).
+            let status = match code {
+                "invalid_transcript" => StatusCode::BAD_REQUEST,
+                "cancelled" => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
             json_response(status, &error_body(code, &message, &ctx.request_id), record)
         }
         ok => {
@@ -532,6 +568,7 @@ async fn run_batch(
     options: RequestOptions,
     docs: Vec<JsonDocument>,
     input_sha256: Option<String>,
+    cancel: Cancel,
 ) -> Response {
     for d in &docs {
         if let Some(id) = &d.id {
@@ -549,7 +586,7 @@ async fn run_batch(
     let permit = ctx.permit.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let outcomes: Vec<DocOutcome> = docs.par_iter().map(|d| process(&engine, &resolved, op, &d.text, max)).collect();
+        let outcomes: Vec<DocOutcome> = docs.par_iter().map(|d| process(&engine, &resolved, op, &d.text, max, &cancel)).collect();
         let ids: Vec<Option<Value>> = docs.into_iter().map(|d| d.id).collect();
         (ids, outcomes)
     })

@@ -9,7 +9,9 @@
 //! `,"hash":"…"` member. Editing a line breaks its own hash; rewriting its hash
 //! too breaks the next line's `prev`. Only the last line can be rewritten
 //! undetected, so keep the head hash (`deid audit verify` prints it, the server
-//! logs it at shutdown) somewhere the server cannot write.
+//! logs it at shutdown) somewhere the server cannot write. A new log file
+//! (after rotation) starts from `audit_anchor`, the previous file's head, so
+//! the files chain to each other (`deid audit verify --anchor HEAD`).
 
 use super::auth::sha256_hex;
 use super::log::now_rfc3339;
@@ -18,7 +20,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The `prev` of the first line.
@@ -49,19 +51,39 @@ pub struct AuditRecord {
 
 struct Chain {
     file: File,
+    path: PathBuf,
     prev: String,
     seq: u64,
+    /// The file's length after the last line written whole.
+    good_len: u64,
+    /// An append failed: the next one first cuts the file back to `good_len`.
+    failed: bool,
+    /// Tests only: writes past this length fail, as on a full disk.
+    #[cfg(test)]
+    max_len: Option<u64>,
 }
 
 /// An append-only, hash-chained audit log file.
+///
+/// Every gap is made detectable: each line is flushed to disk (`sync_data`)
+/// before the response it records is released; a failed append cuts the file
+/// back to its last whole line (no partial line is left to look like
+/// tampering) and the log stays failed until an append succeeds; a log file
+/// replaced or removed under the server (compared by device and inode before
+/// each append) refuses every append until restart, rather than writing to an
+/// unlinked file; and a new file's chain starts from the configured anchor
+/// (the previous file's head) rather than from zeros.
 pub struct AuditLog {
     chain: Mutex<Chain>,
 }
 
 impl AuditLog {
     /// Opens (or creates) the log and continues its chain from the last line.
+    /// A new or empty file starts from `anchor` (the head of the log it
+    /// follows), or from [`GENESIS`] when none is given.
     /// A last line that is not a chained audit line is an error: the server refuses to start.
-    pub fn open(path: &Path) -> io::Result<AuditLog> {
+    pub fn open(path: &Path, anchor: Option<&str>) -> io::Result<AuditLog> {
+        let start = anchor.unwrap_or(GENESIS).to_string();
         let (prev, seq) = match File::open(path) {
             Ok(f) => {
                 let mut last = None;
@@ -72,7 +94,7 @@ impl AuditLog {
                     }
                 }
                 match last {
-                    None => (GENESIS.to_string(), 0),
+                    None => (start, 0),
                     Some(line) => {
                         let (hash, seq) = hash_and_seq(&line).ok_or_else(|| {
                             io::Error::new(
@@ -84,29 +106,109 @@ impl AuditLog {
                     }
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => (GENESIS.to_string(), 0),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (start, 0),
             Err(e) => return Err(e),
         };
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(AuditLog { chain: Mutex::new(Chain { file, prev, seq }) })
+        let good_len = file.metadata()?.len();
+        let chain = Chain {
+            file,
+            path: path.to_path_buf(),
+            prev,
+            seq,
+            good_len,
+            failed: false,
+            #[cfg(test)]
+            max_len: None,
+        };
+        Ok(AuditLog { chain: Mutex::new(chain) })
     }
 
-    /// Appends one line; returns its hash.
+    /// Appends one line and flushes it to disk; returns its hash. On error
+    /// nothing of the line is left in the file and the log counts as failed
+    /// ([`AuditLog::is_failed`]) until an append succeeds.
     pub fn append(&self, record: &AuditRecord) -> io::Result<String> {
         let mut chain = self.chain.lock().unwrap_or_else(|p| p.into_inner());
-        let seq = chain.seq + 1;
-        let (line, hash) = render(record, seq, &now_rfc3339(), &chain.prev);
-        chain.file.write_all(line.as_bytes())?;
-        chain.file.flush()?;
-        chain.seq = seq;
-        chain.prev = hash.clone();
-        Ok(hash)
+        match chain.try_append(record) {
+            Ok(hash) => {
+                chain.failed = false;
+                Ok(hash)
+            }
+            Err(e) => {
+                chain.failed = true;
+                // Cut a partial line off now; a failure here is retried before the next append.
+                if chain.same_file().unwrap_or(false) {
+                    let _ = chain.file.set_len(chain.good_len);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the last append failed (the server refuses `/v1` work until one succeeds).
+    pub fn is_failed(&self) -> bool {
+        self.chain.lock().unwrap_or_else(|p| p.into_inner()).failed
     }
 
     /// The hash of the last line written (the chain's head) and its sequence number.
     pub fn head(&self) -> (String, u64) {
         let chain = self.chain.lock().unwrap_or_else(|p| p.into_inner());
         (chain.prev.clone(), chain.seq)
+    }
+
+    /// Tests only: make writes past `len` bytes fail, as on a full disk.
+    #[cfg(test)]
+    fn limit_len(&self, len: Option<u64>) {
+        self.chain.lock().unwrap().max_len = len;
+    }
+}
+
+impl Chain {
+    /// Whether the path still names the file we hold open (same device and inode).
+    #[cfg(unix)]
+    fn same_file(&self) -> io::Result<bool> {
+        use std::os::unix::fs::MetadataExt;
+        let (open, named) = (self.file.metadata()?, std::fs::metadata(&self.path)?);
+        Ok(open.dev() == named.dev() && open.ino() == named.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn same_file(&self) -> io::Result<bool> {
+        Ok(self.path.exists())
+    }
+
+    fn try_append(&mut self, record: &AuditRecord) -> io::Result<String> {
+        if !self.same_file().unwrap_or(false) {
+            return Err(io::Error::other("the audit log file was replaced or removed since the server opened it; restart to continue the log"));
+        }
+        if self.failed && self.file.metadata()?.len() != self.good_len {
+            self.file.set_len(self.good_len)?;
+        }
+        let seq = self.seq + 1;
+        let (line, hash) = render(record, seq, &now_rfc3339(), &self.prev);
+        self.write(line.as_bytes())?;
+        self.file.sync_data()?;
+        self.good_len += line.len() as u64;
+        self.seq = seq;
+        self.prev = hash.clone();
+        Ok(hash)
+    }
+
+    #[cfg(not(test))]
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.file.write_all(bytes)
+    }
+
+    #[cfg(test)]
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self.max_len {
+            Some(max) if self.good_len + bytes.len() as u64 > max => {
+                let room = max.saturating_sub(self.good_len) as usize;
+                self.file.write_all(&bytes[..room.min(bytes.len())])?;
+                Err(io::Error::from_raw_os_error(28)) // ENOSPC
+            }
+            _ => self.file.write_all(bytes),
+        }
     }
 }
 
@@ -175,9 +277,11 @@ impl std::fmt::Display for Broken {
     }
 }
 
-/// Checks every line's own hash, its link to the line before, and the sequence numbers.
-pub fn verify<R: BufRead>(input: R) -> io::Result<Result<Verified, Broken>> {
-    let mut prev = GENESIS.to_string();
+/// Checks every line's own hash, its link to the line before, and the sequence
+/// numbers. The first line's `prev` must be `anchor` (the head of the log this
+/// file follows) or, without one, [`GENESIS`].
+pub fn verify<R: BufRead>(input: R, anchor: Option<&str>) -> io::Result<Result<Verified, Broken>> {
+    let mut prev = anchor.unwrap_or(GENESIS).to_string();
     let mut n = 0u64;
     for line in input.split(b'\n') {
         let line = line?;
@@ -196,6 +300,9 @@ pub fn verify<R: BufRead>(input: R) -> io::Result<Result<Verified, Broken>> {
             return broken("not a JSON object");
         };
         if obj.get("prev").and_then(Value::as_str) != Some(prev.as_str()) {
+            if n == 1 {
+                return broken("its prev is not the anchor expected (zeros unless --anchor is given): the log does not start where it should");
+            }
             return broken("its prev does not match the hash of the line before: a line was removed, inserted or rewritten");
         }
         if obj.get("seq").and_then(Value::as_u64) != Some(n) {
@@ -232,19 +339,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
         {
-            let log = AuditLog::open(&path).unwrap();
+            let log = AuditLog::open(&path, None).unwrap();
             for i in 0..3 {
                 log.append(&record(i)).unwrap();
             }
         }
-        let log = AuditLog::open(&path).unwrap();
+        let log = AuditLog::open(&path, None).unwrap();
         let head = log.append(&record(3)).unwrap();
         assert_eq!(log.head(), (head.clone(), 4));
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(verify(text.as_bytes()).unwrap(), Ok(Verified { lines: 4, head }));
+        assert_eq!(verify(text.as_bytes(), None).unwrap(), Ok(Verified { lines: 4, head }));
 
         let edited = text.replacen("\"chars_in\":20", "\"chars_in\":21", 1);
-        assert_eq!(verify(edited.as_bytes()).unwrap().unwrap_err().line, 3);
+        assert_eq!(verify(edited.as_bytes(), None).unwrap().unwrap_err().line, 3);
 
         // Rewriting the edited line's hash moves the break to the next line.
         let lines: Vec<&str> = text.lines().collect();
@@ -252,10 +359,10 @@ mod tests {
         let body = body.replace("\"chars_in\":10", "\"chars_in\":11");
         let rehashed = format!("{},\"hash\":\"{}\"}}", &body[..body.len() - 1], sha256_hex(body.as_bytes()));
         let forged = [lines[0], &rehashed, lines[2], lines[3]].join("\n");
-        assert_eq!(verify(forged.as_bytes()).unwrap().unwrap_err().line, 3);
+        assert_eq!(verify(forged.as_bytes(), None).unwrap().unwrap_err().line, 3);
 
         let dropped = [lines[0], lines[2], lines[3]].join("\n");
-        assert_eq!(verify(dropped.as_bytes()).unwrap().unwrap_err().line, 2);
+        assert_eq!(verify(dropped.as_bytes(), None).unwrap().unwrap_err().line, 2);
     }
 
     #[test]
@@ -263,6 +370,59 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
         std::fs::write(&path, "not an audit line\n").unwrap();
-        assert!(AuditLog::open(&path).is_err());
+        assert!(AuditLog::open(&path, None).is_err());
+    }
+
+    #[test]
+    fn a_failed_append_leaves_no_partial_line_and_the_log_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path, None).unwrap();
+        log.append(&record(0)).unwrap();
+        let whole = std::fs::metadata(&path).unwrap().len();
+        // The disk fills half-way through the next line.
+        log.limit_len(Some(whole + 40));
+        assert!(log.append(&record(1)).is_err());
+        assert!(log.is_failed());
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), whole, "the partial line was cut off");
+        log.limit_len(None);
+        log.append(&record(2)).unwrap();
+        assert!(!log.is_failed());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(verify(text.as_bytes(), None).unwrap().unwrap().lines, 2, "no gap and nothing that reads as tampering");
+    }
+
+    #[test]
+    fn a_removed_or_replaced_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path, None).unwrap();
+        log.append(&record(0)).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(log.append(&record(1)).is_err(), "no line goes to the unlinked file");
+        assert!(log.is_failed());
+        std::fs::write(&path, "").unwrap();
+        assert!(log.append(&record(2)).is_err(), "a new file at the path is not the one opened");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+    }
+
+    #[test]
+    fn a_new_file_chains_to_its_anchor() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old.jsonl"), dir.path().join("new.jsonl"));
+        let head = {
+            let log = AuditLog::open(&old, None).unwrap();
+            log.append(&record(0)).unwrap()
+        };
+        let log = AuditLog::open(&new, Some(&head)).unwrap();
+        log.append(&record(1)).unwrap();
+        let text = std::fs::read_to_string(&new).unwrap();
+        assert_eq!(verify(text.as_bytes(), Some(&head)).unwrap().unwrap().lines, 1);
+        assert_eq!(verify(text.as_bytes(), None).unwrap().unwrap_err().line, 1, "without the anchor the start is not trusted");
+        // The anchor is for new files only: an existing file continues from its own last line.
+        let again = AuditLog::open(&new, Some(GENESIS)).unwrap();
+        again.append(&record(2)).unwrap();
+        let text = std::fs::read_to_string(&new).unwrap();
+        assert_eq!(verify(text.as_bytes(), Some(&head)).unwrap().unwrap().lines, 2);
     }
 }

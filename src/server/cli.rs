@@ -69,6 +69,9 @@ pub enum AuditCommand {
     Verify {
         /// The audit log (JSON lines).
         file: PathBuf,
+        /// The head of the log this file follows (its `audit_anchor`); without it the first line must start from zeros.
+        #[arg(long, value_name = "HASH")]
+        anchor: Option<String>,
     },
 }
 
@@ -107,6 +110,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         server.wait().await?;
         anyhow::Ok(())
     })?;
+    // The server has cancelled its work and waited for it to stop; a blocking
+    // thread still busy (a detector that does not check for cancellation) must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -150,9 +156,9 @@ pub fn keys(args: KeysArgs) -> anyhow::Result<ExitCode> {
 /// `deid audit verify`: exit 0 when the chain holds, 1 at the first broken line.
 pub fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        AuditCommand::Verify { file } => {
+        AuditCommand::Verify { file, anchor } => {
             let f = File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
-            match audit::verify(BufReader::new(f))? {
+            match audit::verify(BufReader::new(f), anchor.as_deref())? {
                 Ok(v) => {
                     println!("{}: {} lines, chain intact; head {}", file.display(), v.lines, v.head);
                     Ok(ExitCode::SUCCESS)

@@ -9,6 +9,9 @@
 //!
 //! [limits]
 //! max_body_bytes = 10485760
+//! header_read_timeout_secs = 10
+//! keep_alive_idle_secs = 60
+//! max_connections = 1024
 //!
 //! [[keys]]
 //! id = "etl"
@@ -101,8 +104,16 @@ pub struct Limits {
     pub stream_idle_timeout_secs: u64,
     /// Requests on `/v1` processed at once; more get 503 with `Retry-After`.
     pub max_concurrent_requests: usize,
-    /// Seconds to wait for in-flight requests at shutdown before closing anyway.
+    /// Seconds to wait for in-flight requests at shutdown; then their engine work
+    /// is cancelled, open streams end (audited) and connections close.
     pub shutdown_grace_secs: u64,
+    /// A connection must send a complete request head within this many seconds
+    /// of opening (or of its first byte after an idle spell), or it is closed.
+    pub header_read_timeout_secs: u64,
+    /// A keep-alive connection idle between requests for this many seconds is closed.
+    pub keep_alive_idle_secs: u64,
+    /// Connections open at once (TLS handshakes included); more are closed as soon as accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Limits {
@@ -116,6 +127,9 @@ impl Default for Limits {
             stream_idle_timeout_secs: 60,
             max_concurrent_requests: 64,
             shutdown_grace_secs: 30,
+            header_read_timeout_secs: 10,
+            keep_alive_idle_secs: 60,
+            max_connections: 1024,
         }
     }
 }
@@ -144,6 +158,9 @@ pub struct ServerConfig {
     pub allow_plain_http_non_loopback: bool,
     /// The hash-chained audit log (JSON lines, appended). Required.
     pub audit_log: Option<PathBuf>,
+    /// The `prev` of a new (or rotated, empty) audit log's first line: the head
+    /// of the log it follows. Unused when the file already has lines.
+    pub audit_anchor: Option<String>,
     /// Requests without `Authorization` act with this role, under key id `anonymous`.
     /// Absent (the default): no anonymous access.
     pub anonymous_role: Option<Role>,
@@ -165,6 +182,7 @@ impl Default for ServerConfig {
             tls_key: None,
             allow_plain_http_non_loopback: false,
             audit_log: None,
+            audit_anchor: None,
             anonymous_role: None,
             public_metrics: false,
             limits: Limits::default(),
@@ -218,6 +236,11 @@ impl ServerConfig {
                 return Err(Error::config(format!("key {}: sha256 must be 64 lower-case hex digits", key.id)));
             }
         }
+        if let Some(a) = &self.audit_anchor {
+            if a.len() != 64 || !a.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                return Err(Error::config("audit_anchor must be 64 lower-case hex digits (a head printed by `deid audit verify`)"));
+            }
+        }
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(Error::config("give both tls_cert and tls_key, or neither"));
         }
@@ -225,8 +248,17 @@ impl ServerConfig {
         if l.max_body_bytes == 0 || l.max_document_bytes == 0 || l.max_documents == 0 || l.max_line_bytes == 0 {
             return Err(Error::config("size limits must be positive"));
         }
-        if l.max_concurrent_requests == 0 || l.request_timeout_secs == 0 || l.stream_idle_timeout_secs == 0 {
-            return Err(Error::config("max_concurrent_requests and timeouts must be positive"));
+        if l.max_concurrent_requests == 0
+            || l.max_connections == 0
+            || l.request_timeout_secs == 0
+            || l.stream_idle_timeout_secs == 0
+            || l.header_read_timeout_secs == 0
+            || l.keep_alive_idle_secs == 0
+        {
+            return Err(Error::config("max_concurrent_requests, max_connections and timeouts must be positive"));
+        }
+        if l.max_concurrent_requests > u32::MAX as usize || l.max_connections > u32::MAX as usize {
+            return Err(Error::config("max_concurrent_requests and max_connections must be at most 4294967295"));
         }
         Ok(())
     }

@@ -24,7 +24,6 @@ struct Inner {
     documents: BTreeMap<(&'static str, &'static str), u64>,
     removed: BTreeMap<Label, u64>,
     errors: BTreeMap<&'static str, u64>,
-    in_flight: i64,
 }
 
 /// The server's counters. Cheap enough under one mutex next to the engine's work.
@@ -70,12 +69,8 @@ impl Metrics {
         self.with(|m| *m.errors.entry(kind).or_default() += 1);
     }
 
-    pub fn in_flight(&self, delta: i64) {
-        self.with(|m| m.in_flight += delta);
-    }
-
-    /// The exposition text.
-    pub fn render(&self) -> String {
+    /// The exposition text; `in_flight` is read from the server's concurrency permits at the time.
+    pub fn render(&self, in_flight: usize) -> String {
         self.with(|m| {
             let mut s = String::new();
             s.push_str("# HELP deid_requests_total HTTP requests by route template and status.\n# TYPE deid_requests_total counter\n");
@@ -103,8 +98,8 @@ impl Metrics {
             for (kind, n) in &m.errors {
                 let _ = writeln!(s, "deid_errors_total{{kind=\"{kind}\"}} {n}");
             }
-            s.push_str("# HELP deid_requests_in_flight Requests being processed on /v1.\n# TYPE deid_requests_in_flight gauge\n");
-            let _ = writeln!(s, "deid_requests_in_flight {}", m.in_flight);
+            s.push_str("# HELP deid_requests_in_flight Requests on /v1 whose work (engine included) is not finished.\n# TYPE deid_requests_in_flight gauge\n");
+            let _ = writeln!(s, "deid_requests_in_flight {in_flight}");
             s
         })
     }
@@ -121,11 +116,12 @@ mod tests {
         m.documents("/v1/redact", "ok", 2);
         m.removed(Label::Email, 4);
         m.error("timeout");
-        let text = m.render();
+        let text = m.render(2);
         assert!(text.contains("deid_requests_total{route=\"/v1/redact\",status=\"200\"} 1"));
         assert!(text.contains("deid_request_duration_seconds_bucket{route=\"/v1/redact\",le=\"0.0025\"} 0"));
         assert!(text.contains("deid_request_duration_seconds_bucket{route=\"/v1/redact\",le=\"0.005\"} 1"));
         assert!(text.contains("deid_identifiers_removed_total{label=\"EMAIL\"} 4"));
         assert!(text.contains("deid_errors_total{kind=\"timeout\"} 1"));
+        assert!(text.contains("deid_requests_in_flight 2"));
     }
 }

@@ -23,12 +23,14 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod conn;
 pub mod log;
 pub mod metrics;
 pub mod ndjson;
 pub mod openapi;
 pub mod tls;
 
+use crate::cancel::Cancel;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use audit::{AuditLog, AuditRecord};
@@ -83,6 +85,10 @@ pub struct AppState {
     pub metrics: Metrics,
     permits: Arc<Semaphore>,
     shutting_down: AtomicBool,
+    /// The parent of every request's cancel token: cancelled when the shutdown grace is over.
+    work_stop: Cancel,
+    /// Turns true with `work_stop`, for the tasks that wait on a socket rather than the engine.
+    halt: watch::Sender<bool>,
 }
 
 impl AppState {
@@ -93,7 +99,7 @@ impl AppState {
             .audit_log
             .clone()
             .ok_or_else(|| Error::config("an audit log is required: set audit_log in the server configuration or give --audit-log"))?;
-        let audit = AuditLog::open(&path).map_err(|e| Error::config(format!("cannot open the audit log {}: {e}", path.display())))?;
+        let audit = AuditLog::open(&path, config.audit_anchor.as_deref()).map_err(|e| Error::config(format!("cannot open the audit log {}: {e}", path.display())))?;
         let keys = KeyStore::new(&config.keys, config.anonymous_role);
         let permits = Arc::new(Semaphore::new(config.limits.max_concurrent_requests));
         Ok(AppState {
@@ -104,8 +110,37 @@ impl AppState {
             metrics: Metrics::default(),
             permits,
             shutting_down: AtomicBool::new(false),
+            work_stop: Cancel::new(),
+            halt: watch::channel(false).0,
             config,
         })
+    }
+
+    /// A cancel token for one request's engine work, cancelled when the server halts.
+    pub fn request_cancel(&self) -> Cancel {
+        self.work_stop.child(None)
+    }
+
+    /// Ends all work in flight: engine work stops at its next check, streams and connections close.
+    fn halt(&self) {
+        self.work_stop.cancel();
+        self.halt.send_replace(true);
+    }
+
+    /// Whether the server has halted (the engine work in flight is being cancelled).
+    pub fn work_stop_requested(&self) -> bool {
+        self.work_stop.is_cancelled()
+    }
+
+    /// Resolves once the server has halted (the shutdown grace is over).
+    pub async fn halted(&self) {
+        let _ = self.halt.subscribe().wait_for(|v| *v).await;
+    }
+
+    /// `/v1` requests whose work is not finished: each holds a permit until its
+    /// engine work (not just its handler) has ended.
+    pub fn in_flight(&self) -> usize {
+        self.config.limits.max_concurrent_requests - self.permits.available_permits()
     }
 
     /// Logs the warnings an operator must see at start (anonymous mode, no keys).
@@ -122,6 +157,14 @@ impl AppState {
         if self.config.public_metrics {
             self.logger.warn("/metrics is open without a key", &[]);
         }
+        let (head, lines) = self.audit.head();
+        if lines == 0 && self.config.audit_anchor.is_none() {
+            self.logger.warn(
+                "the audit log is new and starts a chain from zeros: if it follows an earlier log, set audit_anchor to that log's head",
+                &[],
+            );
+        }
+        self.logger.info("audit log opened", &[("audit_lines", lines.into()), ("audit_head", head.into())]);
     }
 }
 
@@ -133,7 +176,8 @@ pub struct ReqCtx {
     pub request_id: String,
     pub caller: Option<Caller>,
     pub route: &'static str,
-    /// Held until the request's work (including a streamed response) is done.
+    /// Held until the request's work (including a streamed response and the engine
+    /// work on blocking threads) is done.
     pub permit: Option<Arc<OwnedSemaphorePermit>>,
 }
 
@@ -217,6 +261,16 @@ async fn guard(State(state): State<Shared>, matched: MatchedPath, mut req: Reque
     let key_id = caller.as_ref().map(|c| c.key_id.clone());
     base.key_id = key_id.clone();
 
+    if spec.path.starts_with("/v1/") && state.audit.is_failed() {
+        // No work is done while it could not be recorded. This refusal's own audit
+        // line is the probe: once it is written, the log is back and /v1 serves again.
+        state.metrics.error("audit_unavailable");
+        base.outcome = "rejected";
+        let body = error_body("audit_unavailable", "the audit log cannot be written; no work is accepted until it can", &request_id);
+        let mut resp = json_response(StatusCode::SERVICE_UNAVAILABLE, &body, base);
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return finish(&state, spec, &method, &request_id, key_id, started, resp);
+    }
     let mut permit = None;
     if spec.path.starts_with("/v1/") {
         match state.permits.clone().try_acquire_owned() {
@@ -232,20 +286,13 @@ async fn guard(State(state): State<Shared>, matched: MatchedPath, mut req: Reque
         }
     }
     req.extensions_mut().insert(ReqCtx { request_id: request_id.clone(), caller, route: spec.path, permit: permit.clone() });
-    let in_flight = permit.is_some();
-    if in_flight {
-        state.metrics.in_flight(1);
-    }
     let resp = next.run(req).await;
-    if in_flight {
-        state.metrics.in_flight(-1);
-    }
     drop(permit);
     finish(&state, spec, &method, &request_id, key_id, started, resp)
 }
 
-/// Appends the audit line (failing closed: a response whose audit line cannot
-/// be written is replaced by a 500), then logs and counts the request.
+/// Appends the audit line (failing closed: a successful response whose audit
+/// line cannot be written is replaced by a 500), then logs and counts the request.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     state: &AppState,
@@ -274,10 +321,14 @@ fn finish(
             }
             if let Err(e) = state.audit.append(&record) {
                 state.metrics.error("audit");
-                state.logger.error("cannot write the audit log; the response is withheld", &[("request_id", request_id.into()), ("io_error", e.kind().to_string().into())]);
-                let body = error_body("audit_unavailable", "the audit log cannot be written; the response is withheld", request_id);
-                resp = json_response(StatusCode::INTERNAL_SERVER_ERROR, &body, AuditRecord::default());
-                resp.extensions_mut().remove::<AuditNote>();
+                // io::Error text names an OS reason or the file's fate, never request content.
+                state.logger.error("cannot write the audit log", &[("request_id", request_id.into()), ("io_error", e.to_string().into())]);
+                // Results are withheld; an error answer (no results) stands as it is.
+                if resp.status().is_success() {
+                    let body = error_body("audit_unavailable", "the audit log cannot be written; the response is withheld", request_id);
+                    resp = json_response(StatusCode::INTERNAL_SERVER_ERROR, &body, AuditRecord::default());
+                    resp.extensions_mut().remove::<AuditNote>();
+                }
             }
         }
     }
@@ -318,6 +369,8 @@ async fn readyz(State(state): State<Shared>) -> Response {
     // running server is ready until it begins to shut down.
     let (status, word) = if state.shutting_down.load(Ordering::Relaxed) {
         (StatusCode::SERVICE_UNAVAILABLE, "shutting_down")
+    } else if state.audit.is_failed() {
+        (StatusCode::SERVICE_UNAVAILABLE, "audit_unavailable")
     } else {
         (StatusCode::OK, "ready")
     };
@@ -326,7 +379,7 @@ async fn readyz(State(state): State<Shared>) -> Response {
 }
 
 async fn metrics(State(state): State<Shared>, axum::Extension(ctx): axum::Extension<ReqCtx>) -> Response {
-    let text = state.metrics.render();
+    let text = state.metrics.render(state.in_flight());
     let _ = ctx;
     let record = AuditRecord { output_sha256: Some(auth::sha256_hex(text.as_bytes())), ..AuditRecord::default() };
     let mut resp = (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response();
@@ -381,40 +434,44 @@ pub async fn start(state: Shared) -> Result<RunningServer> {
     let tls = acceptor.is_some();
     state.startup_warnings();
     state.logger.info("listening", &[("address", addr.to_string().into()), ("tls", if tls { "on" } else { "off" }.into())]);
-    let grace = Duration::from_secs(config.limits.shutdown_grace_secs);
-    let app = router(state.clone());
-    let task = tokio::spawn(async move {
-        let signal = {
-            let mut rx = rx.clone();
-            let state = state.clone();
-            async move {
-                let _ = rx.wait_for(|v| *v).await;
-                state.shutting_down.store(true, Ordering::Relaxed);
-                state.logger.info("shutting down: no new connections, finishing requests in flight", &[]);
-            }
-        };
-        let tls_logger = state.logger.clone();
-        let serve = async move {
-            match acceptor {
-                Some(acceptor) => axum::serve(tls::TlsListener::new(listener, acceptor, tls_logger), app).with_graceful_shutdown(signal).await,
-                None => axum::serve(listener, app).with_graceful_shutdown(signal).await,
-            }
-        };
-        let mut rx = rx;
-        let deadline = async move {
-            let _ = rx.wait_for(|v| *v).await;
-            tokio::time::sleep(grace).await;
-        };
-        let out = tokio::select! {
-            r = serve => r,
-            () = deadline => {
-                state.logger.warn("shutdown grace period over: closing the remaining connections", &[]);
-                Ok(())
-            }
-        };
-        let (head, lines) = state.audit.head();
-        state.logger.info("stopped", &[("audit_lines", lines.into()), ("audit_head", head.into())]);
-        out
-    });
+    let task = tokio::spawn(run(state, listener, acceptor, rx));
     Ok(RunningServer { addr, tls, shutdown: tx, task })
+}
+
+/// How long to wait, once the grace is over and work is cancelled, for that work to stop.
+/// The engine checks for cancellation between detectors and NER batches, so this is ample.
+const STOP_WAIT: Duration = Duration::from_secs(10);
+
+/// Serves until shutdown; then lets requests finish for the grace period,
+/// cancels what is left, and waits (bounded) for that work to stop.
+async fn run(state: Shared, listener: TcpListener, acceptor: Option<tokio_rustls::TlsAcceptor>, mut shutdown: watch::Receiver<bool>) -> std::io::Result<()> {
+    let limits = &state.config.limits;
+    let grace = Duration::from_secs(limits.shutdown_grace_secs);
+    let max_connections = limits.max_connections;
+    let connections = Arc::new(Semaphore::new(max_connections));
+    let app = router(state.clone());
+    conn::accept_loop(listener, acceptor, app, state.clone(), connections.clone(), shutdown.clone()).await;
+    // The listening socket is closed: no new connections.
+    let _ = shutdown.wait_for(|v| *v).await;
+    state.shutting_down.store(true, Ordering::Relaxed);
+    state.logger.info("shutting down: no new connections, finishing requests in flight", &[]);
+    let all_connections = u32::try_from(max_connections).unwrap_or(u32::MAX);
+    let all_work = u32::try_from(limits.max_concurrent_requests).unwrap_or(u32::MAX);
+    let finished = async {
+        let _c = connections.acquire_many(all_connections).await;
+        let _w = state.permits.acquire_many(all_work).await;
+    };
+    if tokio::time::timeout(grace, finished).await.is_err() {
+        state.logger.warn(
+            "shutdown grace period over: cancelling the work in flight and closing the remaining connections",
+            &[("in_flight", state.in_flight().into())],
+        );
+        state.halt();
+        if tokio::time::timeout(STOP_WAIT, state.permits.acquire_many(all_work)).await.is_err() {
+            state.logger.warn("work still running after it was cancelled; exiting anyway", &[("in_flight", state.in_flight().into())]);
+        }
+    }
+    let (head, lines) = state.audit.head();
+    state.logger.info("stopped", &[("audit_lines", lines.into()), ("audit_head", head.into())]);
+    Ok(())
 }

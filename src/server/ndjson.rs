@@ -13,6 +13,7 @@ use super::api::{check_id, describe_json_error, process, DocOutcome, Op, Resolve
 use super::audit::AuditRecord;
 use super::log::Field;
 use super::{AppState, AuditNote, ReqCtx};
+use crate::cancel::Cancel;
 use crate::engine::Engine;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -100,7 +101,7 @@ fn error_line(id: Option<&Value>, number: usize, code: &str, message: &str) -> V
 }
 
 /// Processes a chunk of lines on the blocking pool: the output text (lines, in order) and their tally.
-fn process_items(engine: &Engine, resolved: &Resolved, op: Op, max_doc: usize, max_line: usize, items: Vec<Item>) -> (String, Tally) {
+fn process_items(engine: &Engine, resolved: &Resolved, op: Op, max_doc: usize, max_line: usize, items: Vec<Item>, cancel: &Cancel) -> (String, Tally) {
     let results: Vec<(Option<Value>, Option<DocOutcome>)> = items
         .into_par_iter()
         .map(|item| match item {
@@ -129,7 +130,7 @@ fn process_items(engine: &Engine, resolved: &Resolved, op: Op, max_doc: usize, m
                         return (Some(error_line(None, number, "invalid_id", m)), None);
                     }
                 }
-                let outcome = process(engine, resolved, op, &doc.text, max_doc);
+                let outcome = process(engine, resolved, op, &doc.text, max_doc, cancel);
                 let line = match &outcome {
                     DocOutcome::Ok { .. } => outcome.to_json(doc.id.as_ref(), None),
                     DocOutcome::Err { .. } => outcome.to_json(doc.id.as_ref(), Some(number)),
@@ -166,8 +167,22 @@ pub fn stream(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, bod
     resp
 }
 
+/// Why a stream ended early (a closed set: it names the metric and the log field).
+fn failure_metric(kind: &'static str) -> &'static str {
+    match kind {
+        "idle_timeout" => "idle_timeout",
+        "client_gone" => "client_gone",
+        "engine_error" => "engine_stream",
+        "shutdown" => "shutdown",
+        _ => "body_unreadable",
+    }
+}
+
 async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body: Body, tx: mpsc::Sender<Bytes>) {
     let _permit = ctx.permit.clone();
+    // Cancelled when this task ends, the client goes, or the server halts.
+    let cancel = state.request_cancel();
+    let _stop_work = cancel.drop_guard();
     let limits = state.config.limits.clone();
     let resolved = Arc::new(resolved);
     let mut splitter = LineSplitter::new(limits.max_line_bytes);
@@ -179,7 +194,16 @@ async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body
     loop {
         let mut items = Vec::new();
         let mut trailer = None;
-        let done = match tokio::time::timeout(limits.stream_idle_timeout(), data.next()).await {
+        let next = tokio::select! {
+            n = tokio::time::timeout(limits.stream_idle_timeout(), data.next()) => n,
+            () = state.halted() => {
+                failure = Some("shutdown");
+                let t = json!({"error": {"code": "shutting_down", "message": "the server is stopping; the stream was ended"}});
+                send_line(&tx, &t, &mut out_hash).await;
+                break;
+            }
+        };
+        let done = match next {
             Err(_) => {
                 failure = Some("idle_timeout");
                 trailer = Some(json!({"error": {"code": "idle_timeout", "message": "the client sent nothing for too long; the stream was ended"}}));
@@ -202,10 +226,28 @@ async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body
         if !items.is_empty() {
             let (engine, resolved) = (state.engine.clone(), resolved.clone());
             let (max_doc, max_line) = (limits.max_document_bytes, limits.max_line_bytes);
-            let joined = tokio::task::spawn_blocking(move || process_items(&engine, &resolved, op, max_doc, max_line, items)).await;
+            let (permit, work_cancel) = (ctx.permit.clone(), cancel.clone());
+            let work = tokio::task::spawn_blocking(move || {
+                // The slot stays taken while the engine runs, even if this task has ended.
+                let _permit = permit;
+                process_items(&engine, &resolved, op, max_doc, max_line, items, &work_cancel)
+            });
+            let joined = tokio::select! {
+                j = work => j,
+                () = tx.closed() => {
+                    // No one reads the results: stop the work (the drop guard cancels it).
+                    failure = Some("client_gone");
+                    break;
+                }
+            };
             match joined {
                 Ok((text, t)) => {
                     tally.merge(t);
+                    if state.work_stop_requested() {
+                        // The halt cancelled this chunk's documents: end the stream rather than send their error lines.
+                        failure = Some("shutdown");
+                        break;
+                    }
                     if !send(&tx, text.into_bytes(), &mut out_hash).await {
                         failure = Some("client_gone");
                         break;
@@ -220,24 +262,16 @@ async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body
             }
         }
         if let Some(t) = trailer {
-            let mut line = t.to_string();
-            line.push('\n');
-            send(&tx, line.into_bytes(), &mut out_hash).await;
+            send_line(&tx, &t, &mut out_hash).await;
             break;
         }
         if done || failure.is_some() {
             break;
         }
     }
-    drop(tx);
     tally.count(&state, ctx.route);
     if let Some(kind) = failure {
-        state.metrics.error(match kind {
-            "idle_timeout" => "idle_timeout",
-            "client_gone" => "client_gone",
-            "engine_error" => "engine_stream",
-            _ => "body_unreadable",
-        });
+        state.metrics.error(failure_metric(kind));
     }
     let mut record: AuditRecord = tally.record(if failure.is_some() { "error" } else { tally.outcome() });
     record.request_id = ctx.request_id.clone();
@@ -247,10 +281,16 @@ async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body
     record.status = 200;
     record.input_sha256 = Some(super::auth::to_hex(&in_hash.finalize()));
     record.output_sha256 = Some(super::auth::to_hex(&out_hash.finalize()));
+    // Written before the response ends, so a client whose stream could not be
+    // audited is told so on its last line (the log then refuses /v1 until it recovers).
     if let Err(e) = state.audit.append(&record) {
         state.metrics.error("audit");
-        state.logger.error("cannot write the audit log for a finished stream", &[("request_id", ctx.request_id.clone().into()), ("io_error", e.kind().to_string().into())]);
+        state.logger.error("cannot write the audit log for a stream", &[("request_id", ctx.request_id.clone().into()), ("io_error", e.to_string().into())]);
+        let t = json!({"error": {"code": "audit_unavailable", "message": "the audit log cannot be written; this stream is not recorded"}});
+        let mut ignored = Sha256::new();
+        send_line(&tx, &t, &mut ignored).await;
     }
+    drop(tx);
     let mut fields: Vec<(&'static str, Field)> = vec![
         ("request_id", ctx.request_id.clone().into()),
         ("route", ctx.route.into()),
@@ -261,6 +301,13 @@ async fn run(state: Arc<AppState>, ctx: ReqCtx, op: Op, resolved: Resolved, body
         fields.push(("failure", kind.into()));
     }
     state.logger.info("stream finished", &fields);
+}
+
+/// Sends one JSON line (a trailer); the client may be gone already.
+async fn send_line(tx: &mpsc::Sender<Bytes>, line: &Value, hash: &mut Sha256) {
+    let mut line = line.to_string();
+    line.push('\n');
+    send(tx, line.into_bytes(), hash).await;
 }
 
 /// Sends one chunk; false when the client has gone.

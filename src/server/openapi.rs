@@ -95,7 +95,7 @@ fn schemas() -> Value {
         },
         "Ready": {
             "type": "object", "additionalProperties": false, "required": ["status", "detectors"],
-            "properties": { "status": { "type": "string", "enum": ["ready", "shutting_down"] }, "detectors": { "type": "integer" } }
+            "properties": { "status": { "type": "string", "enum": ["ready", "shutting_down", "audit_unavailable"] }, "detectors": { "type": "integer" } }
         }
     })
 }
@@ -120,7 +120,7 @@ fn v1_operation(path: &str) -> Value {
         ("413", "Body, document or document count over the limit."),
         ("415", "Content-Type is neither application/json nor application/x-ndjson."),
         ("500", "The engine failed on the (single) document, or the audit log cannot be written; nothing is returned."),
-        ("503", "Concurrency limit reached (with Retry-After) or request timeout."),
+        ("503", "Concurrency limit reached or audit log unavailable (with Retry-After), request timeout, or work cancelled."),
     ]);
     responses.insert(
         "200".into(),
@@ -164,7 +164,7 @@ fn operation(path: &str, permission: Option<Permission>) -> Value {
             "content": { "application/json": { "schema": r("Health") } } } } }),
         "/readyz" => json!({ "summary": "Readiness: the engine is loaded and the server is not shutting down.", "responses": {
             "200": { "description": "Ready.", "content": { "application/json": { "schema": r("Ready") } } },
-            "503": { "description": "Shutting down.", "content": { "application/json": { "schema": r("Ready") } } } } }),
+            "503": { "description": "Shutting down, or the audit log cannot be written.", "content": { "application/json": { "schema": r("Ready") } } } } }),
         "/metrics" => json!({ "summary": "Prometheus metrics (counts and latencies, never PHI).", "responses": {
             "200": { "description": "Text exposition format.", "content": { "text/plain": { "schema": { "type": "string" } } } } } }),
         "/openapi.json" => json!({ "summary": "This document.", "responses": {
