@@ -22,7 +22,7 @@
 //! text, lower-case common words ("Mill Village by helicopter", "Ravil Yefimov concert").
 
 use super::lexicon::{
-    after_determiner, lexicon, place_key, Lexicon, DETERMINERS, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST,
+    after_determiner, lexicon, place_key, Lexicon, DETERMINERS, W_ABBREV, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST,
     W_LAST_RARE,
 };
 use super::tokens::{tokenize, Case, DocCase, Tok};
@@ -124,12 +124,18 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
             if lone_common_word(text, &toks, label, lex) {
                 return Ok(false);
             }
-            let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !sentence_initial(text, start + t.start);
+            // In a note written in capitals, a capital is no evidence of a name.
+            let upper_doc = DocCase::of(&tokenize(text)) == DocCase::Upper;
+            let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !upper_doc && !sentence_initial(text, start + t.start);
             // A common word that is also a listed name or place ("Will", "Rose", "Reading").
             let listed_word = |t: &Tok<'_>| {
                 let key = t.base_key();
                 let f = lex.word(key);
-                f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) != 0
+                // Shorthand written in capitals ("GU", "MAE") is the shorthand, however sure the model.
+                if f & W_ABBREV != 0 && t.case == Case::Upper {
+                    return false;
+                }
+                f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_ABBREV | W_CALENDAR | W_EPONYM) != 0
                     && if label == Label::Name {
                         f & (W_FIRST | W_LAST) != 0 && f & (W_DRUG | W_CLINICAL | W_EPONYM) == 0
                     } else {
@@ -150,7 +156,7 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
                 if label == Label::Location && STREET_WORDS.contains(&key) {
                     return false; // "Street" is a town in Somerset, and no evidence on its own
                 }
-                if lex.word(key) & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) == 0 {
+                if lex.word(key) & (W_ENGLISH | W_DRUG | W_CLINICAL | W_ABBREV | W_CALENDAR | W_EPONYM) == 0 {
                     return true;
                 }
                 listed_word(t) && i >= noun_phrase && (capitalised(t) || score >= CONFIDENT)
@@ -266,6 +272,17 @@ mod tests {
         assert!(!keep("May I pay by card?", "May", Label::Date, 0.9));
         assert!(keep("In May I moved house.", "May", Label::Date, 0.9));
         assert!(keep("May 3 works for me.", "May 3", Label::Date, 0.9));
+    }
+
+    #[test]
+    fn shorthand_in_capitals_and_capitals_of_an_all_caps_note_are_no_evidence() {
+        // Invented notes. "GU" is a listed name too, but in capitals it is shorthand.
+        assert!(!keep("Pt stable overnight. GU: foley in place.", "GU", Label::Name, 0.97));
+        assert!(!keep("Neuro: alert.\nEndo: insulin drip.", "Endo", Label::Name, 0.8));
+        // In a note written in capitals a listed word that is also a word needs the model's confidence.
+        assert!(!keep("PT RESTING. WILL REASSESS IN AM. HOPE TO EXTUBATE.", "HOPE", Label::Name, 0.7));
+        assert!(keep("PT'S DAUGHTER ROSALIND IN TO VISIT.", "ROSALIND", Label::Name, 0.7));
+        assert!(keep("Her aunt Mae visited today.", "Mae", Label::Name, 0.7), "a name in Title Case mid-sentence");
     }
 
     fn refine<'a>(text: &'a str, span: &str, label: Label) -> Vec<&'a str> {
