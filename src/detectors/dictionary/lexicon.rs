@@ -196,16 +196,15 @@ impl Lexicon {
         }
         let english = |k: &str| words.get(k).is_some_and(|f| f & W_ENGLISH != 0);
         let mut hospital_keys = Vec::new();
-        let shorthand = |k: &str| words.get(k).is_some_and(|f| f & (W_CLINICAL | W_ABBREV | W_DRUG) != 0);
         for l in lines(HOSPITALS.1) {
             // a phrase made only of common words ("Family Practice") is left to the head-noun rule
             let k = phrase_key(l);
             if k.split(' ').count() >= 2 && k.split(' ').all(|w| english(w) || matches!(w, "st" | "mt" | "ft" | "of" | "the" | "and")) {
                 continue;
             }
-            // a short form that is one common word or clinical term ("Pain", "Start", "Bridge"):
+            // a short form that is one common word ("Pain", "Start", "Bridge"):
             // a hospital's nickname, but the word's own sense is far more frequent
-            if !k.contains(' ') && (english(&k) || shorthand(&k)) {
+            if !k.contains(' ') && english(&k) {
                 continue;
             }
             hospital_keys.push(l);

@@ -116,6 +116,9 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
     let toks = tokenize(&text[start..end]);
     let has_digit = || toks.iter().any(|t| t.key.bytes().any(|b| b.is_ascii_digit()));
     Ok(match label {
+        // A bare number of one or two digits ("7", "40") is a dose, a rate or a reading, never a
+        // date without a month or a separator beside it.
+        Label::Date if text[start..end].bytes().all(|b| b.is_ascii_digit()) && end - start <= 2 => false,
         Label::Date => has_digit() || toks.iter().any(|t| MONTHS_AND_HOLIDAYS.contains(&t.key.as_str()) && !modal_may(text, start, t)),
         Label::Age => has_digit() || toks.iter().any(|t| t.key.split('-').any(is_number_word)),
         Label::Id => has_digit(),
@@ -125,14 +128,14 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
                 return Ok(false);
             }
             // In a note written in capitals, a capital is no evidence of a name.
-            let upper_doc = DocCase::of(&tokenize(text)) == DocCase::Upper;
+            let upper_doc = label == Label::Name && DocCase::of(&tokenize(text)) == DocCase::Upper;
             let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !upper_doc && !sentence_initial(text, start + t.start);
             // A common word that is also a listed name or place ("Will", "Rose", "Reading").
             let listed_word = |t: &Tok<'_>| {
                 let key = t.base_key();
                 let f = lex.word(key);
                 // Shorthand written in capitals ("GU", "MAE") is the shorthand, however sure the model.
-                if f & W_ABBREV != 0 && t.case == Case::Upper {
+                if label == Label::Name && f & W_ABBREV != 0 && t.case == Case::Upper {
                     return false;
                 }
                 f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_ABBREV | W_CALENDAR | W_EPONYM) != 0
@@ -156,7 +159,9 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
                 if label == Label::Location && STREET_WORDS.contains(&key) {
                     return false; // "Street" is a town in Somerset, and no evidence on its own
                 }
-                if lex.word(key) & (W_ENGLISH | W_DRUG | W_CLINICAL | W_ABBREV | W_CALENDAR | W_EPONYM) == 0 {
+                // Shorthand is no name, but a hospital's initials ("GH") may be shorthand too.
+                let shorthand = if label == Label::Name { W_ABBREV } else { 0 };
+                if lex.word(key) & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM | shorthand) == 0 {
                     return true;
                 }
                 listed_word(t) && i >= noun_phrase && (capitalised(t) || score >= CONFIDENT)
@@ -248,6 +253,8 @@ mod tests {
         assert!(keep("she moved to framingham", "framingham", Label::Location, 0.7));
         assert!(keep("born on the third of june", "third of june", Label::Date, 0.7));
         assert!(keep("admitted 3/4", "3/4", Label::Date, 0.7));
+        assert!(!keep("bp up to 90/ 40 after bolus", "40", Label::Date, 0.9), "a bare number is no date");
+        assert!(!keep("PS 15 overnight", "15", Label::Date, 0.9));
         assert!(keep("she is ninety two", "ninety two", Label::Age, 0.7));
         assert!(keep("a forty-five year old", "forty-five", Label::Age, 0.7));
         assert!(!keep("she goes often", "often", Label::Age, 0.9), "a number word inside another word is no number");
@@ -283,6 +290,7 @@ mod tests {
         assert!(!keep("PT RESTING. WILL REASSESS IN AM. HOPE TO EXTUBATE.", "HOPE", Label::Name, 0.7));
         assert!(keep("PT'S DAUGHTER ROSALIND IN TO VISIT.", "ROSALIND", Label::Name, 0.7));
         assert!(keep("Her aunt Mae visited today.", "Mae", Label::Name, 0.7), "a name in Title Case mid-sentence");
+        assert!(keep("TRANSFERRED TO GH FOR CATH.", "GH", Label::Location, 0.8), "a hospital's initials are a place");
     }
 
     fn refine<'a>(text: &'a str, span: &str, label: Label) -> Vec<&'a str> {
