@@ -220,6 +220,24 @@ fn request(method: &str, path: &str, key: Option<&str>, content_type: Option<&st
     b.body(Full::new(body.into())).unwrap()
 }
 
+/// A streaming NDJSON `POST /v1/redact` whose body is whatever arrives on `rx`, as it arrives.
+fn ndjson_stream_request(
+    key: &str,
+    rx: tokio::sync::mpsc::Receiver<Bytes>,
+) -> Request<StreamBody<impl futures_util::Stream<Item = Result<Frame<Bytes>, std::convert::Infallible>>>> {
+    let body = StreamBody::new(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, std::convert::Infallible>(Frame::data(b)), rx))
+    }));
+    Request::builder()
+        .method("POST")
+        .uri("/v1/redact")
+        .header("host", "localhost")
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .unwrap()
+}
+
 async fn post_json(addr: SocketAddr, path: &str, key: Option<&str>, body: &Value) -> Reply {
     send(addr, request("POST", path, key, Some("application/json"), body.to_string())).await
 }
@@ -500,17 +518,7 @@ async fn ndjson_streams_ten_thousand_documents() {
             request_done.store(true, Ordering::SeqCst);
         })
     };
-    let body = StreamBody::new(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, std::convert::Infallible>(Frame::data(b)), rx))
-    }));
-    let req = Request::builder()
-        .method("POST")
-        .uri("/v1/redact")
-        .header("host", "localhost")
-        .header("authorization", format!("Bearer {}", f.keys.redact))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .unwrap();
+    let req = ndjson_stream_request(&f.keys.redact, rx);
     let run = async {
         let stream = TcpStream::connect(f.addr).await.unwrap();
         let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
@@ -1047,17 +1055,7 @@ async fn after_the_shutdown_grace_work_is_cancelled_and_the_server_stops() {
 async fn an_ndjson_stream_cut_by_shutdown_is_audited() {
     let f = start(|c| c.limits.shutdown_grace_secs = 1).await;
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
-    let body = StreamBody::new(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, std::convert::Infallible>(Frame::data(b)), rx))
-    }));
-    let req = Request::builder()
-        .method("POST")
-        .uri("/v1/redact")
-        .header("host", "localhost")
-        .header("authorization", format!("Bearer {}", f.keys.redact))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .unwrap();
+    let req = ndjson_stream_request(&f.keys.redact, rx);
     let stream = TcpStream::connect(f.addr).await.unwrap();
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
     tokio::spawn(conn);
