@@ -77,12 +77,35 @@ pub struct AuditLog {
     chain: Mutex<Chain>,
 }
 
+/// A recursive directory builder that makes new directories 0700 where modes exist.
+fn owner_only_dir() -> std::fs::DirBuilder {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b
+}
+
+/// Open options that create a new file 0600 where modes exist (an existing file keeps its own).
+fn owner_only_file() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
 impl AuditLog {
     /// Opens (or creates) the log and continues its chain from the last line.
     /// A new or empty file starts from `anchor` (the head of the log it
     /// follows), or from [`GENESIS`] when none is given.
     /// A last line that is not a chained audit line is an error: the server refuses to start.
+    ///
+    /// A missing directory is created, readable by its owner only (0700), and so is a new
+    /// file (0600): the log holds request metadata and hashes that are sensitive.
     pub fn open(path: &Path, anchor: Option<&str>) -> io::Result<AuditLog> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            owner_only_dir().create(dir)?;
+        }
         let start = anchor.unwrap_or(GENESIS).to_string();
         let (prev, seq) = match File::open(path) {
             Ok(f) => {
@@ -109,7 +132,7 @@ impl AuditLog {
             Err(e) if e.kind() == io::ErrorKind::NotFound => (start, 0),
             Err(e) => return Err(e),
         };
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = owner_only_file().create(true).append(true).open(path)?;
         let good_len = file.metadata()?.len();
         let chain = Chain {
             file,
@@ -424,5 +447,18 @@ mod tests {
         again.append(&record(2)).unwrap();
         let text = std::fs::read_to_string(&new).unwrap();
         assert_eq!(verify(text.as_bytes(), Some(&head)).unwrap().unwrap().lines, 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_missing_directory_and_file_are_created_for_the_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("var/log/deid/audit.jsonl");
+        AuditLog::open(&path, None).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        assert_eq!(mode(&dir.path().join("var")), 0o700);
+        assert_eq!(mode(&path), 0o600);
     }
 }
