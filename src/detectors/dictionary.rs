@@ -343,6 +343,12 @@ mod names {
     }
 
     /// Decides whether a run is a name, and which part; `None` when it is not.
+    /// Whether byte `at` opens a sentence, a line or a clause after a colon.
+    fn starts_sentence(text: &str, at: usize) -> bool {
+        let before = text[..at].trim_end_matches([' ', '\t', '"', '(', '\'']);
+        before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', ';'])
+    }
+
     fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase) -> Option<(usize, usize, f32)> {
         // Trim initials that stand alone at the edges ("A", "I") unless they carry a period.
         let mut lo = 0;
@@ -354,6 +360,19 @@ mod names {
         if items.is_empty() {
             return None;
         }
+        // "Call Jane Roe", "Ask Maria Lopez": a sentence opening with a common word that is a
+        // surname or a rare given name but no common one, right before a given name, opens with
+        // a verb, not with the person (a name written surname first takes a comma: "Roe, Jane").
+        let items = match items {
+            [Item { kind: Kind::Weak { .. }, tok, .. }, second, ..]
+                if starts_sentence(text, toks[*tok].start)
+                    && lex.word(toks[*tok].base_key()) & W_FIRST == 0
+                    && matches!(second.kind, Kind::Strong { first: true, .. } | Kind::Weak { first: true, .. }) =>
+            {
+                &items[1..]
+            }
+            _ => items,
+        };
         let strong = items.iter().filter(|it| matches!(it.kind, Kind::Strong { .. })).count();
         let weak = items.iter().filter(|it| matches!(it.kind, Kind::Weak { .. })).count();
         let unknown = items.iter().filter(|it| it.kind == Kind::Unknown).count();
@@ -375,10 +394,7 @@ mod names {
         if items.is_empty() {
             return None;
         }
-        let sentence_start = {
-            let before = text[..start].trim_end_matches([' ', '\t', '"', '(', '\'']);
-            before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', ';'])
-        };
+        let sentence_start = starts_sentence(text, start);
         let only_initial = words == 0;
         if only_initial {
             return None;

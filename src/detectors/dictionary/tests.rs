@@ -145,3 +145,15 @@ fn chat_roles_and_plural_acronyms_are_not_names() {
     assert_eq!(names("Two MRIs and several EKGs were reviewed."), Vec::<&str>::new());
     assert_eq!(names("Ilse: I lost my card."), vec!["Ilse"], "a name as a speaker label stays a name");
 }
+
+#[test]
+fn a_sentence_opening_verb_is_not_part_of_the_name_after_it() {
+    // A common word that is a surname but no given name, opening the sentence before a given name.
+    assert_eq!(names("Call Jane Roe at the office."), vec!["Jane Roe"]);
+    assert_eq!(names("Ask Maria Lopez about the bill."), vec!["Maria Lopez"]);
+    assert_eq!(names("The patient was seen. Call Maria Lopez with the results."), vec!["Maria Lopez"]);
+    // A common given name that is also a word still opens a name.
+    assert_eq!(names("Grace Kelly called back."), vec!["Grace Kelly"]);
+    // Mid-sentence, the common-word surname stays part of the name.
+    assert_eq!(names("We spoke with Jane Call yesterday."), vec!["Jane Call"]);
+}

@@ -1,0 +1,27 @@
+//! The README's example outputs are produced here, so that they cannot drift from what the
+//! engine does (issue #20, item 3). Each example is read out of README.md itself.
+
+use deid::{Config, Engine};
+use serde_json::Value;
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md")
+}
+
+/// The server quick start's curl request body and the response it documents, in the form
+/// `-d '{"text": "…"}'` followed by a `# {"text":"…", …}` comment line.
+#[test]
+fn the_server_quick_start_shows_what_the_engine_returns() {
+    let readme = readme();
+    let lines: Vec<&str> = readme.lines().collect();
+    let at = lines.iter().position(|l| l.trim_start().starts_with("-d '{\"text\"")).expect("the curl example's -d line");
+    let body = lines[at].trim_start().trim_start_matches("-d '").trim_end_matches('\'');
+    let input: Value = serde_json::from_str(body).expect("the request body is JSON");
+    let documented = lines[at + 1].trim_start().trim_start_matches("# ");
+    // The documented response elides spans and the request id with "…": compare the text.
+    let text_field = documented.split("\",\"spans\"").next().expect("a text field").trim_start_matches("{\"text\":\"");
+
+    let engine = Engine::new(Config::default()).unwrap();
+    let out = engine.redact(input["text"].as_str().unwrap()).unwrap();
+    assert_eq!(out.text, text_field, "README.md documents another output for its curl example");
+}
