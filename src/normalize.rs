@@ -121,9 +121,9 @@ impl<'a> Normalized<'a> {
 
     /// Where a span starting at folded byte `at` starts in the original.
     fn start_to_original(&self, at: usize) -> usize {
-        // The last edit that starts at or before `at` and is not empty.
+        // Only the last edit starting at or before `at` can hold it (an empty one holds nothing).
         let i = self.edits.partition_point(|e| e.norm.start <= at);
-        match self.edits[..i].iter().rev().find(|e| !e.norm.is_empty()) {
+        match self.edits[..i].last() {
             Some(e) if at < e.norm.end => e.orig.start,
             _ => self.shift(at, i),
         }
