@@ -154,7 +154,7 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
     for check in &verdict.checks {
         eprintln!("  {}", check.describe());
     }
-    eprintln!("verdict: {}", if verdict.passed { "every target met" } else { "a target was NOT met" });
+    eprintln!("verdict: {}", verdict.summary());
     Ok(verdict.passed)
 }
 

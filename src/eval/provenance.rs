@@ -4,9 +4,9 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::server::auth::sha256_hex;
 use crate::server::log::now_rfc3339;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::Command;
 
@@ -75,10 +75,6 @@ pub fn gather(config: Option<&Config>, corpora: &[&Path]) -> Result<Provenance> 
         corpora,
         machine: machine(),
     })
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(data))
 }
 
 /// `git rev-parse HEAD` of the tree the binary was built from, `-dirty` when it has changes.

@@ -351,7 +351,7 @@ pub fn render(r: &Report) -> String {
         let _ = write!(s, r#"<p class="meta">engine configuration: <code>{}</code></p>"#, esc(&c.to_string()));
     }
     if let Some(v) = &r.verdict {
-        let (class, word) = if v.passed { ("met", "every target met") } else { ("missed", "a target was NOT met") };
+        let (class, word) = (if v.passed { "met" } else { "missed" }, v.summary());
         let _ = write!(s, r#"<section id="verdict" class="verdict {class}"><h2>Verdict: {word}</h2><ul>"#);
         for check in &v.checks {
             let _ = write!(s, "<li>{}</li>", esc(&check.describe()));

@@ -248,7 +248,7 @@ pub fn render(r: &Report) -> String {
     }
     s.push_str("- figures: recall over required gold spans, precision over predicted spans; 95% Wilson intervals; definitions in `evaluation/README.md`.\n");
     if let Some(v) = &r.verdict {
-        let _ = writeln!(s, "\n## Verdict: {}\n", if v.passed { "every target met" } else { "a target was NOT met" });
+        let _ = writeln!(s, "\n## Verdict: {}\n", v.summary());
         for check in &v.checks {
             let _ = writeln!(s, "- {}", esc(&check.describe()));
         }

@@ -93,6 +93,17 @@ pub struct Verdict {
     pub checks: Vec<Check>,
 }
 
+impl Verdict {
+    /// The verdict in words, as every report format and the terminal show it.
+    pub fn summary(&self) -> &'static str {
+        if self.passed {
+            "every target met"
+        } else {
+            "a target was NOT met"
+        }
+    }
+}
+
 /// Judges the corpora's figures against the targets; `None` when there are no targets.
 pub fn judge(targets: &[Target], corpora: &[CorpusReport]) -> Option<Verdict> {
     if targets.is_empty() {
