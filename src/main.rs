@@ -67,9 +67,12 @@ struct BatchArgs {
     /// Output file; `-` or absent for stdout.
     #[arg(long)]
     output: Option<PathBuf>,
-    /// The JSON field or CSV column holding the text.
-    #[arg(long, default_value = "text")]
-    field: String,
+    /// A JSON field or CSV column holding text; repeat for several (`--field patient_name
+    /// --field note`). A dotted name reads a nested JSON field (`meta.note`: `note` inside
+    /// `meta`); a key that itself holds dots is matched whole first (a top-level key
+    /// `meta.note` is taken before `note` inside `meta`). CSV columns: whole names.
+    #[arg(long = "field", value_name = "FIELD", default_value = "text")]
+    fields: Vec<String>,
     /// The JSON field holding the record id.
     #[arg(long, default_value = "id")]
     id_field: String,
@@ -255,7 +258,7 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
     }
     let options = Options {
         mode,
-        field: args.field.clone(),
+        fields: batch::fields::parse_fields(&args.fields).map_err(anyhow::Error::msg)?,
         id_field: args.id_field.clone(),
         max_record_bytes: args.max_record_bytes,
         ..Options::default()
