@@ -16,6 +16,7 @@ pub mod csv_records;
 pub mod fields;
 pub mod lines;
 pub mod output;
+pub mod progress;
 pub mod record;
 
 use crate::engine::Engine;
@@ -25,6 +26,7 @@ use crate::offsets::SpanOut;
 use csv_records::{CsvChunk, CsvChunks};
 use fields::{FieldPath, Unresolved};
 use lines::{BoundedLines, Line};
+use progress::Progress;
 use rayon::prelude::*;
 use record::{json_object, string_value, RawRecord};
 use serde::Serialize;
@@ -191,18 +193,17 @@ struct Processed {
     labels: Vec<(usize, Label)>,
 }
 
-/// Processes a JSONL stream. `progress` is called with the input bytes consumed so far.
+/// Processes a JSONL stream, counting each record in `progress` as it finishes.
 pub fn process_jsonl<R: BufRead, W: Write>(
     engine: &Engine,
     mut input: R,
     mut output: W,
     options: &Options,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> io::Result<Summary> {
     refuse_binary(&mut input)?;
     let mut summary = Summary::new(options);
     let mut lines = BoundedLines::new(input, options.max_record_bytes);
-    let mut consumed = 0u64;
     // Per field: the records in a row that lack it.
     let mut missing_in_a_row = vec![0; options.fields.len()];
     loop {
@@ -210,10 +211,19 @@ pub fn process_jsonl<R: BufRead, W: Write>(
         if chunk.is_empty() {
             break;
         }
-        consumed += chunk.iter().map(|l| l.bytes as u64).sum::<u64>();
         // Blank lines are no records (as over HTTP NDJSON); the reader keeps counting them.
-        let records: Vec<Line> = chunk.into_iter().filter(|l| !l.content.as_ref().is_ok_and(|c| c.trim_ascii().is_empty())).collect();
-        let outcomes: Vec<Outcome> = records.into_par_iter().map(|line| jsonl_record(engine, line, options)).collect();
+        let (blank, records): (Vec<Line>, Vec<Line>) =
+            chunk.into_iter().partition(|l| l.content.as_ref().is_ok_and(|c| c.trim_ascii().is_empty()));
+        progress.skipped(blank.iter().map(|l| l.bytes as u64).sum());
+        let outcomes: Vec<Outcome> = records
+            .into_par_iter()
+            .map(|line| {
+                let bytes = line.bytes as u64;
+                let outcome = jsonl_record(engine, line, options);
+                progress.record_done(bytes);
+                outcome
+            })
+            .collect();
         for outcome in &outcomes {
             for (field, in_a_row) in missing_in_a_row.iter_mut().enumerate() {
                 match outcome.missing.iter().find(|m| m.field == field) {
@@ -232,7 +242,6 @@ pub fn process_jsonl<R: BufRead, W: Write>(
             }
             summary.add(outcome);
         }
-        progress(consumed);
     }
     output.flush()?;
     Ok(summary)
@@ -391,11 +400,12 @@ pub fn process_csv<R: BufRead, W: Write>(
     mut input: R,
     output: W,
     options: &Options,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> io::Result<Summary> {
     refuse_binary(&mut input)?;
     let mut chunks = CsvChunks::new(input, options.max_record_bytes);
     let header = chunks.next().transpose()?;
+    progress.skipped(header.as_ref().map_or(0, |h| h.bytes));
     let header = match header.map(|h| h.content.map(|bytes| parse_row(&bytes))) {
         None => return Ok(Summary::new(options)),
         Some(Ok(Ok(Some(header)))) => header,
@@ -409,18 +419,27 @@ pub fn process_csv<R: BufRead, W: Write>(
     let mut summary = Summary::new(options);
     loop {
         let chunk: Vec<CsvChunk> = chunks.by_ref().take(options.chunk_records).collect::<io::Result<_>>()?;
-        let Some(consumed) = chunk.last().map(|c| c.consumed) else {
+        if chunk.is_empty() {
             break;
-        };
-        let outcomes: Vec<Option<(Outcome, Option<csv::ByteRecord>)>> =
-            chunk.into_par_iter().map(|c| csv_record(engine, c, header.len(), &columns)).collect();
+        }
+        let outcomes: Vec<Option<(Outcome, Option<csv::ByteRecord>)>> = chunk
+            .into_par_iter()
+            .map(|c| {
+                let bytes = c.bytes;
+                let outcome = csv_record(engine, c, header.len(), &columns);
+                match outcome {
+                    Some(_) => progress.record_done(bytes),
+                    None => progress.skipped(bytes),
+                }
+                outcome
+            })
+            .collect();
         for (outcome, record) in outcomes.iter().flatten() {
             if let Some(record) = record {
                 writer.write_byte_record(record).map_err(csv_io)?;
             }
             summary.add(outcome);
         }
-        progress(consumed);
     }
     writer.flush()?;
     Ok(summary)
@@ -506,4 +525,51 @@ fn csv_io(e: csv::Error) -> io::Error {
     // csv errors can quote field content; keep only the position and kind.
     let position = e.position().map(|p| format!(" at line {}", p.line())).unwrap_or_default();
     io::Error::new(io::ErrorKind::InvalidData, format!("CSV error{position}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+
+    /// Records the progress counters at the first write: the workers count each record as it
+    /// finishes, so a chunk's records are counted before any of its output is written.
+    struct Watching<'a> {
+        progress: &'a Progress,
+        at_first_write: Option<(u64, u64)>,
+        written: Vec<u8>,
+    }
+
+    impl Write for Watching<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let now = self.progress.snapshot();
+            self.at_first_write.get_or_insert((now.records, now.bytes));
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn progress_counts_records_as_they_finish_and_every_input_byte() {
+        let engine = Engine::new(Config { ner: false, ..Config::default() }).unwrap();
+        let input = "{\"text\":\"call 617-555-0199\"}\n\n{\"text\":\"x\"}\nnot json\n";
+        let progress = Progress::new();
+        let mut out = Watching { progress: &progress, at_first_write: None, written: Vec::new() };
+        let options = Options::default();
+        let summary = process_jsonl(&engine, input.as_bytes(), &mut out, &options, &progress).unwrap();
+        assert_eq!(summary.records, 3);
+        assert_eq!(out.at_first_write.map(|(records, _)| records), Some(3), "counted before the chunk is written");
+        let end = progress.snapshot();
+        assert_eq!((end.records, end.bytes), (3, input.len() as u64), "the blank line's bytes count, not as a record");
+
+        let csv = "id,note\n1,call 617-555-0199\n\n2,x\n";
+        let progress = Progress::new();
+        let options = Options { fields: vec![FieldPath::new("note").unwrap()], ..Options::default() };
+        process_csv(&engine, csv.as_bytes(), io::sink(), &options, &progress).unwrap();
+        let end = progress.snapshot();
+        assert_eq!((end.records, end.bytes), (2, csv.len() as u64), "header and blank line count as bytes only");
+    }
 }
