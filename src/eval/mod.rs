@@ -5,7 +5,7 @@
 //! - [`corpus`] reads and validates gold and prediction files;
 //! - [`exempt`] decides which gold spans Safe Harbor requires removed;
 //! - [`score`] computes the figures; [`wilson`] their intervals;
-//! - [`report_json`], [`report_md`], [`report_html`] write the report;
+//! - [`report_json`], [`report_md`], [`report_html`] write the report, [`glossary`] its terms in words;
 //! - [`compare`] diffs two reports for regression review;
 //! - [`verdict`] judges a run against the targets a privacy officer set;
 //! - [`provenance`] records what the figures were measured with; [`coverage`] says which
@@ -15,6 +15,7 @@ pub mod compare;
 pub mod corpus;
 pub mod coverage;
 pub mod exempt;
+pub mod glossary;
 pub mod provenance;
 pub mod report_html;
 pub mod report_json;
