@@ -24,7 +24,7 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1a1a1a; max-width: 80rem; }
 h1 { font-size: 1.6rem; } h2 { border-bottom: 2px solid #333; padding-bottom: .2rem; margin-top: 2.5rem; }
 .notice { border: 2px solid #b00020; background: #fdecee; padding: .8rem 1rem; font-weight: 600; }
@@ -35,6 +35,7 @@ th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabul
 .ctx { color: #555; } .partial { color: #8a5a00; } .missed { color: #b00020; font-weight: 600; }
 svg text { font-size: 12px; font-family: inherit; }
 .meta { color: #444; font-size: .9rem; }
+dt { font-weight: 600; margin-top: .4rem; } dd { margin-left: 1.5rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   .notice { background: none; }
@@ -57,7 +58,7 @@ fn short(f: &Figure) -> String {
 }
 
 /// Horizontal bars of binary recall per label, each with its 95% Wilson interval as a whisker.
-fn recall_chart(rows: &[&Row], idx: usize) -> String {
+pub(super) fn recall_chart(rows: &[&Row], idx: usize) -> String {
     let (left, width, bar, gap) = (130.0, 420.0, 16.0, 8.0);
     let h = 30.0 + rows.len() as f64 * (bar + gap);
     let mut s = format!(
@@ -114,7 +115,7 @@ fn recall_chart(rows: &[&Row], idx: usize) -> String {
 }
 
 /// Horizontal bars of leaks per label: whole misses and partial ones.
-fn leaks_chart(rows: &[&Row], idx: usize) -> String {
+pub(super) fn leaks_chart(rows: &[&Row], idx: usize) -> String {
     let max = rows.iter().map(|r| r.leaks).max().unwrap_or(0).max(1) as f64;
     let (left, width, bar, gap) = (130.0, 420.0, 16.0, 8.0);
     let h = 30.0 + rows.len() as f64 * (bar + gap);
@@ -161,7 +162,7 @@ fn leaks_chart(rows: &[&Row], idx: usize) -> String {
 
 /// Recall rows and precision rows in two tables, so that no row is a figure over nothing
 /// (see `report_md::rows_tables`).
-fn rows_tables(s: &mut String, rows: &[Row], with_subtype: bool, what: &str) {
+pub(super) fn rows_tables(s: &mut String, rows: &[Row], with_subtype: bool, what: &str) {
     let name = |s: &mut String, r: &Row| {
         let _ = write!(s, "<tr><td>{}</td>", esc(&r.label));
         if with_subtype {
@@ -219,6 +220,17 @@ pub(super) fn measures_table(s: &mut String, c: &CorpusReport) {
         let _ = write!(s, "<tr><td>{name}</td><td>{}</td><td>{}</td></tr>", esc(&cell(r)), esc(&cell(p)));
     }
     s.push_str("</tbody></table>");
+}
+
+/// The verdict on the targets set (`--min-recall`, `--min-precision`), each beside its figure.
+pub(super) fn verdict_section(s: &mut String, r: &Report) {
+    let Some(v) = &r.verdict else { return };
+    let (class, word) = (if v.passed { "met" } else { "missed" }, v.summary());
+    let _ = write!(s, r#"<section id="verdict" class="verdict {class}"><h2>Verdict: {word}</h2><ul>"#);
+    for check in &v.checks {
+        let _ = write!(s, "<li>{}</li>", esc(&check.describe()));
+    }
+    s.push_str("</ul></section>");
 }
 
 /// The report's terms in words, once (see `glossary`).
@@ -394,14 +406,7 @@ pub fn render(r: &Report) -> String {
     if let Some(c) = &r.config {
         let _ = write!(s, r#"<p class="meta">engine configuration: <code>{}</code></p>"#, esc(&c.to_string()));
     }
-    if let Some(v) = &r.verdict {
-        let (class, word) = (if v.passed { "met" } else { "missed" }, v.summary());
-        let _ = write!(s, r#"<section id="verdict" class="verdict {class}"><h2>Verdict: {word}</h2><ul>"#);
-        for check in &v.checks {
-            let _ = write!(s, "<li>{}</li>", esc(&check.describe()));
-        }
-        s.push_str("</ul></section>");
-    }
+    verdict_section(&mut s, r);
     guide(&mut s);
     s.push_str("<nav><ul>");
     for (i, c) in r.corpora.iter().enumerate() {
@@ -421,7 +426,7 @@ pub fn render(r: &Report) -> String {
 }
 
 /// Which Safe Harbor categories this corpus can vouch for, in words.
-fn coverage_table(s: &mut String, c: &CorpusReport) {
+pub(super) fn coverage_table(s: &mut String, c: &CorpusReport) {
     let rows = super::coverage::coverage(c);
     let (measured, few, none) = super::coverage::tally(&rows);
     let _ = write!(
@@ -443,7 +448,7 @@ fn coverage_table(s: &mut String, c: &CorpusReport) {
 }
 
 /// What the figures were measured with, as a two-column table.
-fn provenance_table(s: &mut String, p: &super::provenance::Provenance) {
+pub(super) fn provenance_table(s: &mut String, p: &super::provenance::Provenance) {
     s.push_str(r#"<table id="provenance"><caption>Provenance</caption><tbody>"#);
     let mut row = |k: &str, v: String| {
         let _ = write!(s, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
