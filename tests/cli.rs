@@ -308,3 +308,97 @@ fn a_wrong_field_stops_after_ten_records_naming_the_fields() {
     assert!(!err.contains("555") && !err.contains("east"), "names only, never values: {err}");
     assert!(!outp.exists());
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/data/batch/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn several_csv_columns_are_redacted_and_named_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let outp = dir.path().join("out.csv");
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--output", outp.to_str().unwrap(), "--field", "patient_name", "--field", "note_date", "--field", "note"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&outp).unwrap(),
+        "id,patient_name,note_date,note,site\n\
+         1,[NAME],[DATE],Seen for cough. Call [PHONE] to follow up.,east\n\
+         2,[NAME],[DATE],SSN [SSN] on file; email [EMAIL],west\n"
+    );
+    assert!(err.contains("fields redacted: `patient_name` (2 identifiers), `note_date` (2 identifiers), `note` (3 identifiers)"), "{err}");
+    // One column alone leaves the others as they were: the reason to name them all.
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--field", "note"]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Jane Roe,03/14/2024"));
+}
+
+#[test]
+fn a_csv_column_named_twice_or_missing_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = write(dir.path(), "in.csv", b"id,note,note\n1,a,b\n");
+    let out = deid(&["redact", "--input", &inp, "--field", "note"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("names column `note` more than once"), "{}", stderr(&out));
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--field", "note", "--field", "dob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no column `dob` (its columns are `id`, `patient_name`, `note_date`, `note`, `site`)"), "{}", stderr(&out));
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--field", "note", "--field", "note"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--field `note` is given twice"), "{}", stderr(&out));
+}
+
+#[test]
+fn jsonl_nested_fields_are_redacted_in_place_and_a_record_missing_one_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let outp = dir.path().join("out.jsonl");
+    let out = deid(&["redact", "--input", &fixture("nested.jsonl"), "--output", outp.to_str().unwrap(), "--field", "text", "--field", "meta.note"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("3 records, 2 processed, 1 failed"), "{err}");
+    assert!(err.contains("line 2: missing field `meta.note`"), "{err}");
+    assert!(err.contains("fields redacted: `text` (1 identifier), `meta.note` (3 identifiers)"), "{err}");
+    assert!(!err.contains("jane.roe"), "no text in messages: {err}");
+    // Values not named come out as written: the big integer, 1e400, the sibling `author`.
+    assert_eq!(
+        std::fs::read_to_string(&outp).unwrap(),
+        concat!(
+            r#"{"id":"n1","meta":{"author":"unit 4","note":"Patient called from [PHONE] on [DATE].","big":12345678901234567890123},"text":"SSN [SSN]","dose":1e400}"#,
+            "\n",
+            r#"{"id":"n3","meta":{"note":"Fax [FAX].","author":"unit 6"},"text":"nothing here"}"#,
+            "\n"
+        ),
+        "the record lacking a field is not written: its other fields were to be redacted"
+    );
+}
+
+#[test]
+fn detect_with_several_fields_names_each_spans_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let predp = dir.path().join("pred.jsonl");
+    let out = deid(&["detect", "--input", &fixture("nested.jsonl"), "--output", predp.to_str().unwrap(), "--field", "text", "--field", "meta.note"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&predp).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let fields_and_labels: Vec<(&str, &str)> =
+        lines[0]["spans"].as_array().unwrap().iter().map(|s| (s["field"].as_str().unwrap(), s["label"].as_str().unwrap())).collect();
+    assert_eq!(fields_and_labels, [("text", "SSN"), ("meta.note", "PHONE"), ("meta.note", "DATE")]);
+    // Offsets are into the span's own field.
+    assert_eq!((lines[0]["spans"][1]["start"].as_u64(), lines[0]["spans"][1]["end"].as_u64()), (Some(20), Some(32)));
+    assert_eq!(lines[1]["error"], "missing field `meta.note`");
+    // One field: the format is unchanged, no "field" key.
+    let out = deid(&["detect", "--input", &fixture("nested.jsonl"), "--output", predp.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first: serde_json::Value = serde_json::from_str(std::fs::read_to_string(&predp).unwrap().lines().next().unwrap()).unwrap();
+    assert!(first["spans"][0].get("field").is_none(), "{first}");
+}
+
+#[test]
+fn a_nested_field_missing_from_ten_records_stops_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "{\"id\":1,\"text\":\"call 617-555-0199\",\"meta\":{\"author\":\"unit 4\",\"body\":\"x\"}}\n";
+    let inp = write(dir.path(), "in.jsonl", line.repeat(12).as_bytes());
+    let out = deid(&["redact", "--input", &inp, "--field", "text", "--field", "meta.note"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("10 records in a row have no field `meta.note` (the last on line 10, whose `meta` holds `author`, `body`)"), "{err}");
+}
