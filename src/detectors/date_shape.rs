@@ -93,7 +93,9 @@ pub fn numeric_dates(text: &str, start: usize, end: usize) -> Option<Vec<(usize,
             continue;
         }
         let unit = after.trim_start_matches(' ').to_ascii_lowercase();
-        let time = ["am", "pm", "a.m", "p.m"].iter().any(|u| unit.starts_with(u) && !unit[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()));
+        // "8pm", "4:00 pm" are times; "8/27 pm" is a date and a part of its day.
+        let clock = !text[ts..te].contains(['/', '-']);
+        let time = clock && ["am", "pm", "a.m", "p.m"].iter().any(|u| unit.starts_with(u) && !unit[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()));
         let plural = suffix == "s" || after.starts_with("'s") || after.starts_with("\u{2019}s");
         let apostrophe = text[..ts].ends_with(['\'', '\u{2019}']) || after.starts_with(['\'', '\u{2019}']) && !plural;
         let kept = !time && !plural && calendar_shaped(&text[ts..te], apostrophe) && !after_measurement(text, ts) && !clock_time(text, ts, te);
@@ -176,6 +178,7 @@ mod tests {
             assert!(dates(text, span).is_empty(), "{span} in {text:?}");
         }
         assert_eq!(dates("up since 10:30am 8/23 without help", "10:30am 8/23"), ["8/23"]);
+        assert_eq!(dates("tube removed 8/27 pm by the team", "8/27"), ["8/27"], "a date and a part of its day");
         assert_eq!(dates("the appointment is on the 3rd", "3rd"), ["3rd"]);
     }
 

@@ -108,6 +108,8 @@ const PERSON_NOUNS: &[&str] = &[
     "neighbour", "spouse", "partner", "fiance", "fiancé", "boyfriend", "girlfriend", "caregiver", "guardian",
     "attending", "resident", "fellow", "intern", "surgeon", "physician", "cardiologist", "intensivist", "hospitalist",
     "caseworker", "chaplain", "rabbi", "priest", "pastor", "minister", "imam", "interpreter", "translator",
+    // the same nouns as notes abbreviate them
+    "dtr", "sis", "bro", "hcp",
 ];
 
 /// Credentials written after a clinician's name ("Q. Lander RRT", "ANA RUIZ RN"): the run before is a name.
@@ -115,6 +117,15 @@ const CREDENTIALS: &[&str] = &["rn", "rrt", "md", "np", "lpn", "cna", "crna", "p
 
 /// The nouns of [`PERSON_NOUNS`] that name a clinician.
 const CLINICIAN_NOUNS: &[&str] = &["attending", "resident", "fellow", "intern", "surgeon", "physician", "cardiologist", "intensivist", "hospitalist"];
+
+/// Species names written after the initial of their genus ("E. coli", "C. diff", "S. aureus"):
+/// an organism, not an initial and a surname.
+const ORGANISM_SPECIES: &[&str] = &[
+    "coli", "diff", "difficile", "aureus", "pylori", "pneumoniae", "aeruginosa", "albicans", "epidermidis", "faecalis",
+    "faecium", "influenzae", "jejuni", "glabrata", "marcescens", "cloacae", "mirabilis", "fragilis", "perfringens",
+    "pyogenes", "agalactiae", "viridans", "maltophilia", "baumannii", "typhi", "enterica", "gonorrhoeae", "trachomatis",
+    "burgdorferi", "cholerae", "tuberculosis", "botulinum", "tetani", "catarrhalis", "meningitidis", "lugdunensis",
+];
 
 /// Lower-case words after a first name that are surnames too but far more often a verb or filler.
 const LOWER_NOT_SURNAME: &[&str] = &[
@@ -454,6 +465,10 @@ mod names {
             }
             _ => items,
         };
+        // "E. coli", "C. DIFF": a genus's initial and its species name an organism.
+        if items.windows(2).any(|w| w[0].kind == Kind::Initial && ORGANISM_SPECIES.contains(&toks[w[1].tok].base_key())) {
+            return None;
+        }
         let strong = items.iter().filter(|it| matches!(it.kind, Kind::Strong { .. })).count();
         let weak = items.iter().filter(|it| matches!(it.kind, Kind::Weak { .. })).count();
         let unknown = items.iter().filter(|it| it.kind == Kind::Unknown).count();
@@ -476,6 +491,7 @@ mod names {
             return None;
         }
         let sentence_start = starts_sentence(text, start);
+        let initial_with_period = items.iter().any(|it| it.kind == Kind::Initial && text[..it.end].ends_with('.'));
         // "Soc:", "Dispo:", "LINES:" in a note laid out under headings: one more heading.
         let line_start = text[..start].trim_end_matches([' ', '\t']).ends_with('\n') || text[..start].trim().is_empty();
         if headed && line_start && words == 1 && cue != 2 && text[end..].trim_start_matches(' ').starts_with([':', '-']) {
@@ -562,8 +578,13 @@ mod names {
                         0.4
                     }
                 }
-                (Kind::Weak { first, .. }, true) => {
-                    if first && !sentence_start {
+                (Kind::Weak { first, last }, true) => {
+                    // "E. Welsh", "Q. LANDER": an initial with its period before a listed surname
+                    // that is also a word is a person's name (organisms are ruled out above).
+                    let word = items.iter().find(|it| it.kind != Kind::Initial).map(|it| &toks[it.tok]);
+                    let w = word.map_or(0, |t| lex.word(t.base_key()));
+                    let surname_after_initial = last && initial_with_period && w & W_LAST != 0 && w & (W_ABBREV | W_DRUG) == 0;
+                    if first && !sentence_start || surname_after_initial {
                         0.6
                     } else {
                         0.3
@@ -593,7 +614,10 @@ mod names {
                     }
                 }
                 (Kind::Unknown, true) => {
-                    if sentence_start {
+                    // "E. Nessenson NP aware": an initial, a word in no list and a cue or credential.
+                    if initial_with_period && cue == 1 {
+                        0.6
+                    } else if sentence_start {
                         0.3
                     } else {
                         0.55
@@ -929,6 +953,7 @@ mod places {
         counties(text, toks, case, out);
         if case != DocCase::Lower {
             cued_places(lex, text, toks, out);
+            transfer_places(lex, text, toks, case, out);
         }
         join_and_extend(lex, text, toks, out, first);
     }
@@ -980,6 +1005,58 @@ mod places {
                 continue;
             }
             out.push(Span::new(toks[i].start, toks[j].base_end(), Label::Location, 0.65, Source::Rule).with_subtype(Subtype::City));
+        }
+    }
+
+    /// Verbs of moving a patient between places of care, with their preposition.
+    static TRANSFER_CUES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?ix)\b(?: transferr?(?:ed|ing)? | transfered | sent | brought | admitted | readmitted | came | presented
+              | arrived | arrival | discharged | d/c'?d | went | returned | going | taken ) (?:\ back)?
+              \ (?:to|from|into|at) (?:\ the)? [\ \t]+",
+        )
+        .expect("transfer cue regex")
+    });
+
+    /// Places of care that are not PHI: wards, units, departments and the generic "outside
+    /// hospital". After a transfer cue they are where the patient went inside the hospital.
+    const CARE_UNITS: &[&str] = &[
+        "icu", "micu", "sicu", "ccu", "csru", "cvicu", "tsicu", "nsicu", "picu", "nicu", "pacu", "ctu", "ctic", "ed", "er",
+        "ew", "or", "pt", "ot", "ir", "ct", "mri", "hd", "cath", "snf", "ltac", "osh", "floor", "ward", "unit", "home",
+        "rehab", "hospital", "hosp", "tele", "telemetry", "stepdown", "surgery", "radiology", "dialysis", "nursing", "icu's",
+    ];
+
+    /// "transferred to GH", "sent from Quartermain 2", "d/c'd to Sacred Heart Memorial": a hospital
+    /// named after a verb of moving a patient, written by its initials or a short name that no list
+    /// holds. Accepted: an acronym (2-5 capitals) or a word in no dictionary, or, in mixed-case
+    /// text, two or more capitalised words; never a ward or unit (`CARE_UNITS`), and a trailing ward
+    /// number goes with it.
+    fn transfer_places(lex: &Lexicon, text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
+        for m in TRANSFER_CUES.find_iter(text) {
+            let Some(i) = toks.iter().position(|t| t.start >= m.end()) else { break };
+            let first = &toks[i];
+            if first.start != m.end() || !matches!(first.case, Case::Title | Case::Upper) || lex.is_stopword(&first.key) {
+                continue;
+            }
+            let mut j = i;
+            while case == DocCase::Mixed && j + 1 < toks.len() && j - i < 3 && gap_ok(text, &toks[j], &toks[j + 1]) && toks[j + 1].case == Case::Title {
+                j += 1;
+            }
+            if (i..=j).any(|k| CARE_UNITS.contains(&toks[k].key.as_str())) {
+                continue;
+            }
+            let f = lex.word(first.base_key());
+            let acronym = first.case == Case::Upper && (2..=5).contains(&first.text.len()) && f & W_ENGLISH == 0;
+            let unknown = f & (W_ENGLISH | W_CLINICAL | W_ABBREV | W_DRUG | W_CALENDAR) == 0 && first.text.chars().all(char::is_alphabetic);
+            if !(acronym || unknown || j > i) || lex.place(&lexicon::place_key(first.base_key())).is_some_and(|p| p.state || p.country) {
+                continue;
+            }
+            // "Quartermain 2": a ward or building number after the name.
+            let end = match toks.get(j + 1) {
+                Some(n) if text[toks[j].end..n.start] == *" " && n.text.len() <= 2 && n.text.bytes().all(|b| b.is_ascii_digit()) => n.end,
+                _ => toks[j].base_end(),
+            };
+            out.push(Span::new(first.start, end, Label::Location, 0.6, Source::Rule).with_subtype(Subtype::Hospital));
         }
     }
 

@@ -220,3 +220,24 @@ fn a_relative_written_in_lower_case_after_the_kinship_noun_is_a_name() {
     // A word of the language after the noun stays a word.
     assert!(names("Her daughter will visit; son happy with the plan.").is_empty());
 }
+
+#[test]
+fn a_hospital_after_a_transfer_verb_is_a_place() {
+    // Invented notes: initials, a name in no list, and a Title Case name after verbs of transfer.
+    assert_eq!(places("Pt was transferred to QH for cath."), vec!["QH"]);
+    assert_eq!(places("PLAN: TRANSFER TO ZELLERBACH 2 WHEN BED AVAILABLE."), vec!["ZELLERBACH 2"]);
+    assert_eq!(places("She was discharged to Holy Wells Memorial today."), vec!["Holy Wells Memorial"]);
+    // Wards, units and the generic outside hospital are where care happens, not identifiers.
+    for text in ["Transferred to CCU overnight.", "Sent to CT for a scan.", "Transferred from OSH with sepsis.", "TRANSFERRED TO FLOOR."] {
+        assert!(places(text).is_empty(), "{text:?} -> {:?}", places(text));
+    }
+}
+
+#[test]
+fn an_initial_and_a_surname_are_a_clinician() {
+    // Invented note lines: an initial with its period before a surname that is also a word.
+    assert_eq!(names("INR 3.1 THIS AM. R. BAKER AWARE."), vec!["R. BAKER"]);
+    assert_eq!(names("Drainage noted. K. Vandermolen NP aware and evaluated."), vec!["K. Vandermolen NP"], "with the credential, as after a full name");
+    assert!(names("Stool sent for C. Diff this morning.").is_empty(), "an organism is no clinician");
+    assert!(names("URINE GREW E. COLI, ON CIPRO.").is_empty());
+}
