@@ -42,7 +42,7 @@ struct EngineArgs {
     /// A TOML configuration file (defaults need none).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Placeholder style: [NAME] or [NAME_1].
+    /// Placeholder style: [NAME], [NAME_1], or a realistic fake (surrogate; README).
     #[arg(long, value_enum)]
     placeholder: Option<PlaceholderArg>,
     /// Keep the year of redacted dates.
@@ -57,6 +57,7 @@ struct EngineArgs {
 enum PlaceholderArg {
     Label,
     Numbered,
+    Surrogate,
 }
 
 #[derive(Args)]
@@ -77,6 +78,10 @@ struct BatchArgs {
     /// vtt, srt, turns, words-json or text for a FILE (default: detected from name and content).
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// Redact: the JSON field or CSV column naming each record's group (a patient id); with
+    /// surrogates and a key, the group's records share their fakes and date offset.
+    #[arg(long, value_name = "FIELD")]
+    group_field: Option<String>,
     /// Records longer than this are reported and skipped.
     #[arg(long, default_value_t = batch::DEFAULT_MAX_RECORD_BYTES)]
     max_record_bytes: usize,
@@ -177,6 +182,7 @@ fn build_engine(args: &EngineArgs) -> anyhow::Result<Engine> {
     match args.placeholder {
         Some(PlaceholderArg::Label) => config.placeholder = PlaceholderStyle::Label,
         Some(PlaceholderArg::Numbered) => config.placeholder = PlaceholderStyle::Numbered,
+        Some(PlaceholderArg::Surrogate) => config.placeholder = PlaceholderStyle::Surrogate,
         None => {}
     }
     config.keep_year |= args.keep_year;
@@ -258,6 +264,7 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
         field: args.field.clone(),
         id_field: args.id_field.clone(),
         max_record_bytes: args.max_record_bytes,
+        group_field: args.group_field.clone(),
         ..Options::default()
     };
     let bar = progress_bar(size, args.no_progress);

@@ -54,6 +54,9 @@ pub struct Options {
     pub max_record_bytes: usize,
     /// Records processed together in parallel; bounds memory.
     pub chunk_records: usize,
+    /// The JSON field or CSV column naming each record's group (a patient id): with
+    /// surrogates and a key, a group's records share their fakes and date offset.
+    pub group_field: Option<String>,
 }
 
 impl Default for Options {
@@ -64,6 +67,7 @@ impl Default for Options {
             id_field: "id".into(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             chunk_records: 1024,
+            group_field: None,
         }
     }
 }
@@ -251,6 +255,12 @@ fn jsonl_record(engine: &Engine, line: Line, options: &Options) -> Outcome {
             return Outcome { fields_present, ..failed(number, options, id, format!("missing field `{}`", options.field)) };
         }
     };
+    let group = match options.group_field.as_deref().map(|f| (f, record.get(f))) {
+        None => None,
+        // A string's value, anything else as written (`123`): the group is a key, not text.
+        Some((_, Some(raw))) => Some(string_value(raw).ok().flatten().unwrap_or_else(|| raw.get().to_string())),
+        Some((f, None)) => return failed(number, options, id, format!("missing group field `{f}`")),
+    };
     let characters = text.chars().count();
     match options.mode {
         Mode::Detect => match engine.detect(&text) {
@@ -262,7 +272,7 @@ fn jsonl_record(engine: &Engine, line: Line, options: &Options) -> Outcome {
             }
             Err(e) => failed(number, options, id, e.to_string()),
         },
-        Mode::Redact { with_spans } => match engine.redact(&text) {
+        Mode::Redact { with_spans } => match engine.redact_in_group(&text, group.as_deref()) {
             Ok(redacted) => {
                 let labels = redacted.spans.iter().map(|s| s.label).collect();
                 let new_text = to_json(&redacted.text);
@@ -313,6 +323,13 @@ pub fn process_csv<R: BufRead, W: Write>(
     let Some(column) = header.iter().position(|h| h == options.field.as_bytes()) else {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("the CSV header has no column `{}`", options.field)));
     };
+    let group = match options.group_field.as_deref() {
+        None => None,
+        Some(f) => match header.iter().position(|h| h == f.as_bytes()) {
+            Some(i) => Some(i),
+            None => return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("the CSV header has no column `{f}`"))),
+        },
+    };
     let mut writer = csv::Writer::from_writer(output);
     writer.write_byte_record(&header).map_err(csv_io)?;
     let mut summary = Summary::default();
@@ -322,7 +339,7 @@ pub fn process_csv<R: BufRead, W: Write>(
             break;
         };
         let outcomes: Vec<Option<(Outcome, Option<csv::ByteRecord>)>> =
-            chunk.into_par_iter().map(|c| csv_record(engine, c, header.len(), column)).collect();
+            chunk.into_par_iter().map(|c| csv_record(engine, c, header.len(), column, group)).collect();
         for (outcome, record) in outcomes.iter().flatten() {
             if let Some(record) = record {
                 writer.write_byte_record(record).map_err(csv_io)?;
@@ -351,7 +368,7 @@ fn parse_row(bytes: &[u8]) -> Result<Option<csv::ByteRecord>, String> {
 }
 
 /// One CSV record's outcome and its redacted row; `None` for a blank line, which is no record.
-fn csv_record(engine: &Engine, chunk: CsvChunk, columns: usize, column: usize) -> Option<(Outcome, Option<csv::ByteRecord>)> {
+fn csv_record(engine: &Engine, chunk: CsvChunk, columns: usize, column: usize, group: Option<usize>) -> Option<(Outcome, Option<csv::ByteRecord>)> {
     let fail = |reason: String| Some((Outcome { last_line: chunk.last_line, ..Outcome::new(chunk.first_line, None, Err(reason)) }, None));
     let bytes = match &chunk.content {
         Ok(bytes) => bytes,
@@ -369,7 +386,12 @@ fn csv_record(engine: &Engine, chunk: CsvChunk, columns: usize, column: usize) -
         Ok(t) => t,
         Err(e) => return fail(format!("invalid UTF-8 at byte {} of the field", e.valid_up_to())),
     };
-    match engine.redact(text) {
+    let group = match group.map(|g| std::str::from_utf8(&record[g])) {
+        None => None,
+        Some(Ok(g)) => Some(g),
+        Some(Err(e)) => return fail(format!("invalid UTF-8 at byte {} of the group field", e.valid_up_to())),
+    };
+    match engine.redact_in_group(text, group) {
         Ok(redacted) => {
             let labels = redacted.spans.iter().map(|s| s.label).collect();
             let out: csv::ByteRecord =
