@@ -21,7 +21,12 @@ use time::{Date, Duration, Month};
 /// The offset of a scope: 1 to `range` days, earlier or later (`range` 0 is taken as 1).
 pub fn offset(chooser: &Chooser, range: u32) -> i64 {
     let mut rng = chooser.rng("date-shift", "", 0);
-    let days = i64::from(rng.between(1, range.max(1)));
+    let mut days = i64::from(rng.between(1, range.max(1)));
+    // A whole year (365 or 366 days) would give a month and day written without a year back
+    // unchanged: move one day less.
+    while days > 1 && (days % 365 == 0 || days % 366 == 0) {
+        days -= 1;
+    }
     if rng.below(2) == 0 {
         -days
     } else {

@@ -219,13 +219,15 @@ impl<'a> Surrogates<'a> {
 
     /// Whether a fake is free of every identifier of the document (whole and word by word).
     ///
-    /// A date is exempt: its shift is never 0, so it is never its own original, and landing on
-    /// another date of the document (a follow-up a month later) is what keeps the intervals.
+    /// A date need only differ from its own original: landing on another date of the document
+    /// (a follow-up a month later) is what keeps the intervals.
     fn is_new(&self, span: &Span, original: &str, fake: &str) -> bool {
-        if span.label == Label::Date {
-            return true;
-        }
         let folded = fold(fake);
+        if span.label == Label::Date {
+            // A month alone ("in March") moved a few days can stay where it was: then it is
+            // the original, and the placeholder is written instead.
+            return folded != fold(original);
+        }
         if self.avoid.contains(&folded) {
             return false;
         }
