@@ -308,3 +308,43 @@ fn a_wrong_field_stops_after_ten_records_naming_the_fields() {
     assert!(!err.contains("555") && !err.contains("east"), "names only, never values: {err}");
     assert!(!outp.exists());
 }
+
+/// `--group-field`: with a key, the records of one patient share their fakes and their date
+/// offset; another patient gets others; a record without the field fails and is not written.
+#[test]
+fn surrogates_are_shared_within_a_group_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = concat!(
+        "{\"id\": 1, \"patient_id\": \"p1\", \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-03.\"}\n",
+        "{\"id\": 2, \"patient_id\": \"p1\", \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-13.\"}\n",
+        "{\"id\": 3, \"patient_id\": \"p2\", \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-03.\"}\n",
+        "{\"id\": 4, \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-03.\"}\n",
+    );
+    let input = write(dir.path(), "in.jsonl", notes.as_bytes());
+    let key = write(dir.path(), "key", b"an invented key for the cli test\n");
+    let config = write(dir.path(), "deid.toml", format!("ner = false\nsurrogate_key_file = {key:?}\n").as_bytes());
+    let output = dir.path().join("out.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_deid"))
+        .args(["redact", "--config", &config, "--placeholder", "surrogate", "--group-field", "patient_id", "--input", &input])
+        .args(["--output", output.to_str().unwrap(), "--no-progress"])
+        .env_remove("DEID_SURROGATE_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the record without patient_id fails: {}", stderr(&out));
+    assert!(stderr(&out).contains("missing group field `patient_id`") && !stderr(&out).contains("Brambleworth"));
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&output).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "the failed record is not written");
+    let text = |i: usize| lines[i]["text"].as_str().unwrap().to_string();
+    let name = |i: usize| text(i).split(" on ").next().unwrap().to_string();
+    let date = |i: usize| {
+        let d = text(i).rsplit(' ').next().unwrap().trim_end_matches('.').to_string();
+        let p: Vec<u8> = d.split('-').map(|x| x.parse::<u32>().unwrap() as u8).collect::<Vec<_>>()[1..].to_vec();
+        let y: i32 = d[..4].parse().unwrap();
+        time::Date::from_calendar_date(y, time::Month::try_from(p[0]).unwrap(), p[1]).unwrap()
+    };
+    assert!(!text(0).contains("Brambleworth") && !text(0).contains("2021-03-03"), "{}", text(0));
+    assert_eq!(name(0), name(1), "one patient, one fake doctor");
+    assert_ne!(name(0), name(2), "another patient, another fake");
+    assert_eq!((date(1) - date(0)).whole_days(), 10, "the interval survives");
+}
