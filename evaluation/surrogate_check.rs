@@ -32,6 +32,8 @@ struct Tally {
     originals_left: usize,
     /// Labels of the originals left, for the report (labels only, never text).
     left_labels: std::collections::BTreeMap<Label, usize>,
+    /// Labels of the surrogates not found again.
+    missed_labels: std::collections::BTreeMap<Label, usize>,
 }
 
 impl Tally {
@@ -46,6 +48,7 @@ impl Tally {
             pct(self.found_same_label),
             self.originals_left
         ) + &if self.left_labels.is_empty() { String::new() } else { format!(" {:?}", self.left_labels) }
+            + &format!("; not found again, by label: {:?}", self.missed_labels)
     }
 }
 
@@ -124,7 +127,14 @@ fn check(engine: &Engine, config: &Config, text: &str, spans: &[Span], group: &s
         let overlapping = |r: &Range<usize>, label: Option<Label>| {
             found.iter().any(|f| f.start < r.end && r.start < f.end && label.is_none_or(|l| l == f.label))
         };
-        tally.found_any += usize::from(overlapping(&range, None));
+        let hit = overlapping(&range, None);
+        tally.found_any += usize::from(hit);
+        if !hit {
+            *tally.missed_labels.entry(span.label).or_default() += 1;
+            if std::env::var_os("SC_DEBUG").is_some() {
+                eprintln!("MISS {:?} {:?} -> {:?} | {:?}", span.label, span.subtype, &text[span.start..span.end], &out[range.clone()]);
+            }
+        }
         tally.found_same_label += usize::from(overlapping(&range, Some(span.label)));
         let value = text[span.start..span.end].to_lowercase();
         let hay = if span.label == Label::Date { &dates_blanked } else { &folded };
@@ -134,6 +144,9 @@ fn check(engine: &Engine, config: &Config, text: &str, spans: &[Span], group: &s
         if value.chars().filter(|c| c.is_alphanumeric()).count() >= 3 && left {
             tally.originals_left += 1;
             *tally.left_labels.entry(span.label).or_default() += 1;
+            if std::env::var_os("SC_DEBUG").is_some() {
+                eprintln!("LEFT {:?} {:?} -> {:?}", span.label, value, &out[range.clone()]);
+            }
         }
     }
     Ok(())

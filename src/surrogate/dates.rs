@@ -182,7 +182,7 @@ fn tokens(value: &str) -> Vec<Tok<'_>> {
 
 /// Whether a word belongs to a number said aloud.
 fn number_word(w: &str) -> bool {
-    unit(w).is_some() && w != "o" || teen(w).is_some() || tens(w).is_some() || matches!(w, "thousand" | "hundred" | "and")
+    unit(w).is_some() || teen(w).is_some() || tens(w).is_some() || matches!(w, "thousand" | "hundred" | "and")
 }
 
 /// A year said aloud: "nineteen eighty two", "twenty twenty one", "nineteen oh five",
@@ -208,10 +208,18 @@ fn spoken_year_value(words: &[&str]) -> Option<i32> {
     }
 }
 
+/// A two-digit year said aloud ("ninety two", "oh eight"): the year, and whether it began
+/// with a spoken zero.
+fn spoken_two_digit_year(words: &[&str]) -> Option<(i32, bool)> {
+    let (n, used) = two_digit(words)?;
+    let zero = matches!(words[0], "oh" | "o");
+    (used == words.len() && (zero || n >= 10)).then(|| (full_year(n as i32), zero))
+}
+
 /// A number under 100 at the start of `words`, and how many words it took.
 fn two_digit(words: &[&str]) -> Option<(u32, usize)> {
     let w = *words.first()?;
-    if w == "oh" {
+    if w == "oh" || w == "o" {
         return Some((unit(words.get(1)?)?, 2));
     }
     if w == "hundred" {
@@ -237,6 +245,8 @@ enum Part {
     Year4 { tok: usize },
     Year2 { tok: usize },
     YearWords { from: usize, to: usize },
+    /// "ninety two", "oh eight" (`zero`: said with its zero).
+    YearTwoWords { from: usize, to: usize, zero: bool },
 }
 
 /// Dates with a month name, a day ordinal or a spoken year ("March 3rd, 2021",
@@ -280,15 +290,28 @@ fn worded(value: &str, shift: i64) -> Option<String> {
                 year = Some(y);
                 parts.push(Part::YearWords { from: i, to: end });
                 i = end;
+            } else if let Some((y, zero)) = spoken_two_digit_year(&words) {
+                year = Some(y);
+                parts.push(Part::YearTwoWords { from: i, to: end, zero });
+                i = end;
             }
         }
         i += 1;
     }
-    if month.is_none() && day.is_none() {
+    if month.is_none() && day.is_none() && year.is_none() {
         return None;
     }
-    let date = reference(month.unwrap_or(1), day.unwrap_or(15), year).or_else(|| reference(month.unwrap_or(1), 28, year))?;
-    let new = shifted(date, shift);
+    let date = reference(month.unwrap_or(7), day.unwrap_or(15), year).or_else(|| reference(month.unwrap_or(1), 28, year))?;
+    let mut new = shifted(date, shift);
+    // A year alone, or a month alone, that the shift leaves where it was would be written as
+    // the original: it moves one year (or month) the shift's way instead, the same for every
+    // such value of the group.
+    let step: i32 = if shift < 0 { -1 } else { 1 };
+    if day.is_none() && month.is_none() && new.year() == date.year() {
+        new = new.replace_year(date.year() + step).unwrap_or(new);
+    } else if day.is_none() && year.is_none() && new.month() == date.month() {
+        new = shifted(date, 31 * i64::from(step));
+    }
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for p in &parts {
         match *p {
@@ -316,6 +339,18 @@ fn worded(value: &str, shift: i64) -> Option<String> {
             }
             Part::Year4 { tok } => edits.push((toks[tok].start, toks[tok].end, new.year().to_string())),
             Part::Year2 { tok } => edits.push((toks[tok].start, toks[tok].end, format!("{:02}", new.year().rem_euclid(100)))),
+            Part::YearTwoWords { from, to, zero } => {
+                let yy = new.year().rem_euclid(100) as u32;
+                let last = toks[to].text;
+                let said = match yy {
+                    0..=9 => {
+                        let zero_word = if zero { toks[from].text } else { "oh" };
+                        format!("{zero_word} {}", in_case_of(last, super::words::digit_word(yy as u8)))
+                    }
+                    _ => in_case_of(last, &super::words::under_hundred(yy)),
+                };
+                edits.push((toks[from].start, toks[to].end, said))
+            }
             Part::YearWords { from, to } => {
                 edits.push((toks[from].start, toks[to].end, in_case_of(toks[from].text, &spoken_year(new.year()))))
             }
@@ -430,6 +465,10 @@ mod tests {
         assert_eq!(shift("december thirty-first nineteen ninety nine", 1), "january first two thousand");
         assert_eq!(shift("june twenty first", 1), "june twenty second");
         assert_eq!(shift("may fifth twenty twenty one", -5), "april thirtieth twenty twenty one");
+        assert_eq!(shift("August O eight", 31), "September O eight");
+        assert_eq!(shift("nineteen ninety three", 20), "nineteen ninety four", "a year alone moves a year");
+        assert_eq!(shift("ninety two", -400), "ninety one");
+        assert_eq!(shift("in August", 5), "in September", "a month alone moves a month");
     }
 
     #[test]

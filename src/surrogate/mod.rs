@@ -157,6 +157,16 @@ pub(crate) fn fold(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// Whether `needle` occurs in `hay` with no letter or digit right before or after it.
+fn contains_words(hay: &str, needle: &str) -> bool {
+    !needle.is_empty()
+        && hay.match_indices(needle).any(|(i, m)| {
+            let before = hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = hay[i + m.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            before && after
+        })
+}
+
 /// Writes one document's surrogates: built from all its spans first, so that variants of a
 /// name are seen together and no fake equals any identifier of the document.
 pub struct Surrogates<'a> {
@@ -237,6 +247,9 @@ impl<'a> Surrogates<'a> {
         // Words the fake keeps from its own original (a street's suffix, a state, an
         // organisation's "Bank") are structure, not a leak.
         let own = fold(original);
+        if contains_words(&folded, &own) {
+            return false; // "New York" inside "Care of Western New York"
+        }
         let own: HashSet<&str> = words::alnum_words(&own).collect();
         span.label == Label::Name
             || words::alnum_words(&folded)

@@ -243,6 +243,9 @@ fn street(rng: &mut Rng, value: &str) -> String {
                 "st" | "nd" | "rd" | "th" => out.push_str(&in_case_of(rest, ordinal_suffix(n as u32))),
                 _ => out.push_str(rest),
             }
+        } else if word.len() > 1 && crate::detectors::spoken_numbers::unit(&word.to_lowercase()).is_some() {
+            // A house number said aloud stays said: "four Park Avenue".
+            out.push_str(&in_case_of(word, super::words::digit_word(rng.between(1, 9) as u8)));
         } else if word.is_empty() || STREET_WORDS.contains(&word.to_lowercase().as_str()) || word.len() == 1 {
             out.push_str(word);
         } else {
