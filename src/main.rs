@@ -5,12 +5,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use deid::batch::output::Output;
 use deid::batch::{self, Mode, Options, Summary};
 use deid::{Config, Engine, PlaceholderStyle};
-use indicatif::{ProgressBar, ProgressStyle};
+use deid::batch::progress::Progress;
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::fs::File;
 use same_file::Handle;
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "deid", version, about = "Remove HIPAA Safe Harbor identifiers from clinical text and transcripts")]
@@ -68,9 +71,12 @@ struct BatchArgs {
     /// Output file; `-` or absent for stdout.
     #[arg(long)]
     output: Option<PathBuf>,
-    /// The JSON field or CSV column holding the text.
-    #[arg(long, default_value = "text")]
-    field: String,
+    /// A JSON field or CSV column holding text; repeat for several (`--field patient_name
+    /// --field note`). A dotted name reads a nested JSON field (`meta.note`: `note` inside
+    /// `meta`); a key that itself holds dots is matched whole first (a top-level key
+    /// `meta.note` is taken before `note` inside `meta`). CSV columns: whole names.
+    #[arg(long = "field", value_name = "FIELD", default_value = "text")]
+    fields: Vec<String>,
     /// The JSON field holding the record id.
     #[arg(long, default_value = "id")]
     id_field: String,
@@ -79,13 +85,14 @@ struct BatchArgs {
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Redact: the JSON field or CSV column naming each record's group (a patient id); with
-    /// surrogates and a key, the group's records share their fakes and date offset.
+    /// surrogates and a key, the group's records (every --field of them) share their fakes and
+    /// date offset. A dotted name reads a nested JSON field, as for --field.
     #[arg(long, value_name = "FIELD")]
     group_field: Option<String>,
     /// Records longer than this are reported and skipped.
     #[arg(long, default_value_t = batch::DEFAULT_MAX_RECORD_BYTES)]
     max_record_bytes: usize,
-    /// Never draw a progress bar.
+    /// Never draw the progress line (drawn only when stderr is a terminal).
     #[arg(long)]
     no_progress: bool,
 }
@@ -261,14 +268,14 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
     }
     let options = Options {
         mode,
-        field: args.field.clone(),
+        fields: batch::fields::parse_fields(&args.fields).map_err(anyhow::Error::msg)?,
         id_field: args.id_field.clone(),
         max_record_bytes: args.max_record_bytes,
-        group_field: args.group_field.clone(),
+        group_field: args.group_field.as_deref().map(batch::fields::FieldPath::new).transpose().map_err(|_| anyhow::anyhow!("--group-field needs a name"))?,
         ..Options::default()
     };
-    let bar = progress_bar(size, args.no_progress);
-    let progress = |bytes: u64| bar.set_position(bytes);
+    let progress = Arc::new(Progress::new());
+    let bar = progress_bar(&progress, size, args.no_progress);
     let reader = BufReader::with_capacity(1 << 20, input);
     let writer = BufWriter::with_capacity(1 << 20, output.writer());
     let summary = match format {
@@ -283,16 +290,21 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
     Ok(code)
 }
 
-fn progress_bar(size: Option<u64>, disabled: bool) -> ProgressBar {
+/// A progress line on stderr when it is a terminal, drawn at once and redrawn on its own
+/// clock from the counters the workers bump as records finish (see `batch::progress`).
+fn progress_bar(progress: &Arc<Progress>, size: Option<u64>, disabled: bool) -> ProgressBar {
     if disabled || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    match size {
-        Some(len) => ProgressBar::new(len).with_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}").expect("valid template"),
-        ),
-        None => ProgressBar::new_spinner(),
-    }
+    let counters = Arc::clone(progress);
+    let status = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = w.write_str(&counters.snapshot().describe(size));
+    };
+    let style = ProgressStyle::with_template("{spinner} {status}").expect("valid template").with_key("status", status);
+    let bar = ProgressBar::new_spinner().with_style(style);
+    bar.tick();
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
 }
 
 fn report(summary: &Summary) -> anyhow::Result<ExitCode> {

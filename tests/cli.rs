@@ -348,3 +348,160 @@ fn surrogates_are_shared_within_a_group_field() {
     assert_ne!(name(0), name(2), "another patient, another fake");
     assert_eq!((date(1) - date(0)).whole_days(), 10, "the interval survives");
 }
+
+/// `--group-field` with several `--field`s: every field of a record is redacted in the record's
+/// group (a nested path, like the fields), so a patient's fakes and date offset are the same in
+/// all of them and across the patient's records; another patient gets others. JSONL and CSV.
+#[test]
+fn surrogates_are_shared_across_several_fields_of_a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = write(dir.path(), "key", b"an invented key for the cli test\n");
+    let config = write(dir.path(), "deid.toml", format!("ner = false\nsurrogate_key_file = {key:?}\n").as_bytes());
+    let run = |input: &str, fields: &[&str], group: &str| {
+        let mut args = vec!["redact", "--config", &config, "--placeholder", "surrogate", "--group-field", group, "--input", input, "--no-progress"];
+        for field in fields {
+            args.extend(["--field", field]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_deid")).args(&args).env_remove("DEID_SURROGATE_KEY").output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The fake doctor of a "Dr. … on DATE." text, and its date.
+    let parts = |text: &str| -> (String, time::Date) {
+        let (name, date) = text.trim_start_matches("Seen by ").trim_end_matches('.').split_once(" on ").unwrap();
+        let n: Vec<u32> = date.split('-').map(|x| x.parse().unwrap()).collect();
+        (name.to_string(), time::Date::from_calendar_date(n[0] as i32, time::Month::try_from(n[1] as u8).unwrap(), n[2] as u8).unwrap())
+    };
+    let record = |patient: &str, day: u32| {
+        format!("{{\"patient\":{{\"id\":\"{patient}\"}},\"author\":\"Dr. Ottilie Brambleworth\",\"visit\":{{\"note\":\"Seen by Dr. Ottilie Brambleworth on 2021-03-{day:02}.\"}}}}\n")
+    };
+    let input = write(dir.path(), "in.jsonl", [record("p1", 3), record("p1", 13), record("p2", 3)].concat().as_bytes());
+    let out = run(&input, &["author", "visit.note"], "patient.id");
+    assert!(!out.contains("Brambleworth") && !out.contains("2021-03-03"), "{out}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let jsonl: Vec<(String, String, time::Date)> = lines
+        .iter()
+        .map(|l| {
+            let (name, date) = parts(l["visit"]["note"].as_str().unwrap());
+            (l["author"].as_str().unwrap().to_string(), name, date)
+        })
+        .collect();
+    for (author, name, _) in &jsonl {
+        assert_eq!(author, name, "one record, one fake doctor in every field");
+    }
+    assert_eq!(jsonl[0].0, jsonl[1].0, "one patient, one fake doctor");
+    assert_ne!(jsonl[0].0, jsonl[2].0, "another patient, another fake");
+    assert_eq!((jsonl[1].2 - jsonl[0].2).whole_days(), 10, "the interval survives");
+    assert_eq!(lines[0]["patient"]["id"], "p1", "the group field is read, not redacted");
+
+    let rows = "patient_id,doctor,note\n\
+                p1,Dr. Ottilie Brambleworth,Seen by Dr. Ottilie Brambleworth on 2021-03-03.\n\
+                p1,Dr. Ottilie Brambleworth,Seen by Dr. Ottilie Brambleworth on 2021-03-13.\n\
+                p2,Dr. Ottilie Brambleworth,Seen by Dr. Ottilie Brambleworth on 2021-03-03.\n";
+    let input = write(dir.path(), "in.csv", rows.as_bytes());
+    let out = run(&input, &["doctor", "note"], "patient_id");
+    let csv: Vec<(String, String, time::Date)> = out
+        .lines()
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<&str> = row.splitn(3, ',').collect();
+            let (name, date) = parts(cells[2]);
+            (cells[1].to_string(), name, date)
+        })
+        .collect();
+    assert_eq!(csv, jsonl, "the same key, groups and values: the same fakes in CSV");
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/data/batch/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn several_csv_columns_are_redacted_and_named_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let outp = dir.path().join("out.csv");
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--output", outp.to_str().unwrap(), "--field", "patient_name", "--field", "note_date", "--field", "note"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&outp).unwrap(),
+        "id,patient_name,note_date,note,site\n\
+         1,[NAME],[DATE],Seen for cough. Call [PHONE] to follow up.,east\n\
+         2,[NAME],[DATE],SSN [SSN] on file; email [EMAIL],west\n"
+    );
+    assert!(err.contains("fields redacted: `patient_name` (2 identifiers), `note_date` (2 identifiers), `note` (3 identifiers)"), "{err}");
+    // One column alone leaves the others as they were: the reason to name them all.
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--field", "note"]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Jane Roe,03/14/2024"));
+}
+
+#[test]
+fn a_csv_column_named_twice_or_missing_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = write(dir.path(), "in.csv", b"id,note,note\n1,a,b\n");
+    let out = deid(&["redact", "--input", &inp, "--field", "note"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("names column `note` more than once"), "{}", stderr(&out));
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--field", "note", "--field", "dob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no column `dob` (its columns are `id`, `patient_name`, `note_date`, `note`, `site`)"), "{}", stderr(&out));
+    let out = deid(&["redact", "--input", &fixture("patients.csv"), "--field", "note", "--field", "note"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--field `note` is given twice"), "{}", stderr(&out));
+}
+
+#[test]
+fn jsonl_nested_fields_are_redacted_in_place_and_a_record_missing_one_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let outp = dir.path().join("out.jsonl");
+    let out = deid(&["redact", "--input", &fixture("nested.jsonl"), "--output", outp.to_str().unwrap(), "--field", "text", "--field", "meta.note"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("3 records, 2 processed, 1 failed"), "{err}");
+    assert!(err.contains("line 2: missing field `meta.note`"), "{err}");
+    assert!(err.contains("fields redacted: `text` (1 identifier), `meta.note` (3 identifiers)"), "{err}");
+    assert!(!err.contains("jane.roe"), "no text in messages: {err}");
+    // Values not named come out as written: the big integer, 1e400, the sibling `author`.
+    assert_eq!(
+        std::fs::read_to_string(&outp).unwrap(),
+        concat!(
+            r#"{"id":"n1","meta":{"author":"unit 4","note":"Patient called from [PHONE] on [DATE].","big":12345678901234567890123},"text":"SSN [SSN]","dose":1e400}"#,
+            "\n",
+            r#"{"id":"n3","meta":{"note":"Fax [FAX].","author":"unit 6"},"text":"nothing here"}"#,
+            "\n"
+        ),
+        "the record lacking a field is not written: its other fields were to be redacted"
+    );
+}
+
+#[test]
+fn detect_with_several_fields_names_each_spans_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let predp = dir.path().join("pred.jsonl");
+    let out = deid(&["detect", "--input", &fixture("nested.jsonl"), "--output", predp.to_str().unwrap(), "--field", "text", "--field", "meta.note"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&predp).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let fields_and_labels: Vec<(&str, &str)> =
+        lines[0]["spans"].as_array().unwrap().iter().map(|s| (s["field"].as_str().unwrap(), s["label"].as_str().unwrap())).collect();
+    assert_eq!(fields_and_labels, [("text", "SSN"), ("meta.note", "PHONE"), ("meta.note", "DATE")]);
+    // Offsets are into the span's own field.
+    assert_eq!((lines[0]["spans"][1]["start"].as_u64(), lines[0]["spans"][1]["end"].as_u64()), (Some(20), Some(32)));
+    assert_eq!(lines[1]["error"], "missing field `meta.note`");
+    // One field: the format is unchanged, no "field" key.
+    let out = deid(&["detect", "--input", &fixture("nested.jsonl"), "--output", predp.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first: serde_json::Value = serde_json::from_str(std::fs::read_to_string(&predp).unwrap().lines().next().unwrap()).unwrap();
+    assert!(first["spans"][0].get("field").is_none(), "{first}");
+}
+
+#[test]
+fn a_nested_field_missing_from_ten_records_stops_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "{\"id\":1,\"text\":\"call 617-555-0199\",\"meta\":{\"author\":\"unit 4\",\"body\":\"x\"}}\n";
+    let inp = write(dir.path(), "in.jsonl", line.repeat(12).as_bytes());
+    let out = deid(&["redact", "--input", &inp, "--field", "text", "--field", "meta.note"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("10 records in a row have no field `meta.note` (the last on line 10, whose `meta` holds `author`, `body`)"), "{err}");
+}

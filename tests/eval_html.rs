@@ -1,42 +1,18 @@
 //! `report.html` opens in headless Chromium and shows the per-label recall
 //! chart, the leaks chart, the leak table and the figures.
 //!
-//! Chromium is required (Debian package `chromium`, `/usr/bin/chromium`, or set
-//! `DEID_CHROMIUM` to a binary): this test fails, loudly, without it, because a
-//! report nobody checked renders is not a report we can hand a privacy officer.
+//! Chromium is required (see `eval_common::chromium`).
 
 mod eval_common;
 
-use eval_common::{report_from, PRED};
-use std::process::Command;
+use eval_common::{chromium, report_from, PRED};
 
 #[test]
 fn report_html_renders_in_headless_chromium() {
-    let chromium = std::env::var("DEID_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        std::path::Path::new(&chromium).exists(),
-        "headless Chromium not found at {chromium}: install the Debian package `chromium` (apt-get install -y chromium) or set DEID_CHROMIUM"
-    );
     let tmp = tempfile::tempdir().unwrap();
     let dir = report_from(tmp.path(), PRED);
-    let profile = tmp.path().join("chromium-profile");
     let url = format!("file://{}", dir.join("report.html").display());
-    let out = Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--dump-dom", &url])
-        .output()
-        .expect("run chromium");
+    let out = chromium(tmp.path()).args(["--dump-dom", &url]).output().expect("run chromium");
     assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
     let dom = String::from_utf8(out.stdout).unwrap();
     assert!(dom.contains("</html>"), "chromium returned no document: {dom:.200}");

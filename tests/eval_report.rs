@@ -302,3 +302,28 @@ fn reports_say_which_categories_are_measured() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains(r#"<table class="coverage">"#) && html.contains("not measured"));
 }
+
+/// Headings in plain words: the ways of counting and "sole hits" explained once, and no row
+/// that is a figure over nothing (the fixture's LOCATION is exempt, so it has predictions but
+/// nothing required; its gold subtypes have nothing predicted under them).
+#[test]
+fn reports_explain_their_terms_and_print_no_empty_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = report_from(tmp.path(), PRED);
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for (name, text) in [("report.md", &md), ("report.html", &html)] {
+        assert!(!text.contains("n/a"), "{name} prints a figure over nothing");
+        assert_eq!(text.matches("How to read this report").count(), 1, "{name}");
+        for term in ["Binary", "Strict", "Token", "Sole hits"] {
+            assert_eq!(text.matches(&format!("{term}</dt>")).count() + text.matches(&format!("**{term}**")).count(), 1, "{name} explains {term} once");
+        }
+        assert!(text.contains("sole hits (found by it alone)"), "{name}");
+        assert!(text.contains("Left out of the recall table (no examples in this corpus; text was removed as them all the same): LOCATION."), "{name}");
+        assert!(text.contains("Left out of the precision table (nothing was removed as them): NAME CLINICIAN, NAME PATIENT, DATE OTHER."), "{name}");
+    }
+    let recall_table = &md[md.find("### Recall per label").unwrap()..md.find("### Precision per label").unwrap()];
+    assert!(recall_table.contains("| NAME | 2 | 1 (0) | 0.500 [0.095, 0.905] (1/2) |") && !recall_table.contains("| LOCATION |"), "{recall_table}");
+    let precision_table = &md[md.find("### Precision per label").unwrap()..md.find("### Recall per subtype").unwrap()];
+    assert!(precision_table.contains("| LOCATION | 1 | 1.000 [0.207, 1.000] (1/1) |"), "{precision_table}");
+}

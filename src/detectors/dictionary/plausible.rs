@@ -22,11 +22,12 @@
 //! text, lower-case common words ("Mill Village by helicopter", "Ravil Yefimov concert").
 
 use super::lexicon::{
-    after_determiner, lexicon, place_key, Lexicon, DETERMINERS, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST,
+    after_determiner, lexicon, place_key, Lexicon, DETERMINERS, W_ABBREV, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST,
     W_LAST_RARE,
 };
 use super::tokens::{tokenize, Case, DocCase, Tok};
 use crate::detectors::contact::phone_label_len;
+use crate::detectors::date_shape;
 use crate::detectors::spoken_numbers as num;
 use crate::error::Result;
 use crate::span::Label;
@@ -55,6 +56,12 @@ const EDGE_WORDS: &[&str] = &[
 /// breaks, edge words trimmed, each part checked by [`plausible_model_span`]. Byte offsets.
 pub fn refine_model_span(text: &str, start: usize, end: usize, label: Label, score: f32) -> Result<Vec<(usize, usize)>> {
     let lex = lexicon()?;
+    // A date in digits, without a month's name, is kept only where it has a calendar's shape.
+    if label == Label::Date && !names_month(text, start, end) {
+        if let Some(dates) = date_shape::numeric_dates(text, start, end) {
+            return Ok(dates);
+        }
+    }
     let mut out = Vec::new();
     let breaks: &[&str] = if label == Label::Name { &["\n"] } else { &["\n\n", "\n \n"] };
     for (part_start, part_end) in split_at(text, start, end, breaks) {
@@ -116,20 +123,26 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
     let toks = tokenize(&text[start..end]);
     let has_digit = || toks.iter().any(|t| t.key.bytes().any(|b| b.is_ascii_digit()));
     Ok(match label {
-        Label::Date => has_digit() || toks.iter().any(|t| MONTHS_AND_HOLIDAYS.contains(&t.key.as_str()) && !modal_may(text, start, t)),
+        Label::Date => has_digit() || names_month(text, start, end),
         Label::Age => has_digit() || toks.iter().any(|t| t.key.split('-').any(is_number_word)),
-        Label::Id => has_digit(),
+        Label::Id => enough_digits_for_an_id(text, start, end),
         Label::Name | Label::Location => {
             let lex = lexicon()?;
             if lone_common_word(text, &toks, label, lex) {
                 return Ok(false);
             }
-            let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !sentence_initial(text, start + t.start);
+            // In a note written in capitals, a capital is no evidence of a name.
+            let upper_doc = label == Label::Name && DocCase::of(&tokenize(text)) == DocCase::Upper;
+            let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !upper_doc && !sentence_initial(text, start + t.start);
             // A common word that is also a listed name or place ("Will", "Rose", "Reading").
             let listed_word = |t: &Tok<'_>| {
                 let key = t.base_key();
                 let f = lex.word(key);
-                f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) != 0
+                // Shorthand written in capitals ("GU", "MAE") is the shorthand, however sure the model.
+                if label == Label::Name && f & W_ABBREV != 0 && t.case == Case::Upper {
+                    return false;
+                }
+                f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_ABBREV | W_CALENDAR | W_EPONYM) != 0
                     && if label == Label::Name {
                         f & (W_FIRST | W_LAST) != 0 && f & (W_DRUG | W_CLINICAL | W_EPONYM) == 0
                     } else {
@@ -150,7 +163,9 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
                 if label == Label::Location && STREET_WORDS.contains(&key) {
                     return false; // "Street" is a town in Somerset, and no evidence on its own
                 }
-                if lex.word(key) & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM) == 0 {
+                // Shorthand is no name, but a hospital's initials ("GH") may be shorthand too.
+                let shorthand = if label == Label::Name { W_ABBREV } else { 0 };
+                if lex.word(key) & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR | W_EPONYM | shorthand) == 0 {
                     return true;
                 }
                 listed_word(t) && i >= noun_phrase && (capitalised(t) || score >= CONFIDENT)
@@ -188,6 +203,31 @@ fn street_like(toks: &[Tok<'_>]) -> bool {
     toks.len() >= 2
         && STREET_WORDS.contains(&toks[toks.len() - 1].key.as_str())
         && toks[..toks.len() - 1].iter().any(|t| !DETERMINERS.contains(&t.key.as_str()) && !matches!(t.key.as_str(), "of" | "on" | "in"))
+}
+
+/// An identifier singles out one record among many: with fewer than four digits in
+/// its whole token (fewer than 10,000 values) and fewer than two letters beside them it is a
+/// count, a dose, a reading or a bed number ("#3", "RR 8", "x2"). A number right after
+/// a measurement's name ("SVR 1058") is its value, and a time after a clock word its time.
+fn enough_digits_for_an_id(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let part_of_id = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'/' | b'.');
+    let (mut s, mut e) = (start, end);
+    while s > 0 && part_of_id(b[s - 1]) {
+        s -= 1;
+    }
+    while e < b.len() && part_of_id(b[e]) {
+        e += 1;
+    }
+    let token = text[s..e].trim_matches(|c| matches!(c, '-' | '/' | '.'));
+    let digits = token.bytes().filter(u8::is_ascii_digit).count();
+    let letters = token.bytes().filter(u8::is_ascii_alphabetic).count();
+    (digits >= 4 || digits >= 2 && letters >= 2) && !date_shape::after_measurement(text, s) && !date_shape::clock_time(text, s, e)
+}
+
+/// Whether `text[start..end]` names a month or a holiday ("May" as a modal verb does not).
+fn names_month(text: &str, start: usize, end: usize) -> bool {
+    tokenize(&text[start..end]).iter().any(|t| MONTHS_AND_HOLIDAYS.contains(&t.key.as_str()) && !modal_may(text, start, t))
 }
 
 /// "May I ask…", "May we…": the verb opening a question, not the month. `t` is a token of the span at byte `start`.
@@ -242,6 +282,11 @@ mod tests {
         assert!(keep("she moved to framingham", "framingham", Label::Location, 0.7));
         assert!(keep("born on the third of june", "third of june", Label::Date, 0.7));
         assert!(keep("admitted 3/4", "3/4", Label::Date, 0.7));
+        assert!(keep("her record number is 40917", "40917", Label::Id, 0.7));
+        assert!(keep("plan id ABC123 on the card", "ABC123", Label::Id, 0.7));
+        assert!(!keep("took tylenol #3 for pain", "3", Label::Id, 0.9), "a short number is no identifier");
+        assert!(!keep("suction q2-4 hours", "4", Label::Id, 0.9));
+        assert!(!keep("cvp 11, svr 1061 after the bolus", "1061", Label::Id, 0.9), "a measurement's value");
         assert!(keep("she is ninety two", "ninety two", Label::Age, 0.7));
         assert!(keep("a forty-five year old", "forty-five", Label::Age, 0.7));
         assert!(!keep("she goes often", "often", Label::Age, 0.9), "a number word inside another word is no number");
@@ -268,6 +313,18 @@ mod tests {
         assert!(keep("May 3 works for me.", "May 3", Label::Date, 0.9));
     }
 
+    #[test]
+    fn shorthand_in_capitals_and_capitals_of_an_all_caps_note_are_no_evidence() {
+        // Invented notes. "GU" is a listed name too, but in capitals it is shorthand.
+        assert!(!keep("Pt stable overnight. GU: foley in place.", "GU", Label::Name, 0.97));
+        assert!(!keep("Neuro: alert.\nEndo: insulin drip.", "Endo", Label::Name, 0.8));
+        // In a note written in capitals a listed word that is also a word needs the model's confidence.
+        assert!(!keep("PT RESTING. WILL REASSESS IN AM. HOPE TO EXTUBATE.", "HOPE", Label::Name, 0.7));
+        assert!(keep("PT'S DAUGHTER ROSALIND IN TO VISIT.", "ROSALIND", Label::Name, 0.7));
+        assert!(keep("Her aunt Mae visited today.", "Mae", Label::Name, 0.7), "a name in Title Case mid-sentence");
+        assert!(keep("TRANSFERRED TO GH FOR CATH.", "GH", Label::Location, 0.8), "a hospital's initials are a place");
+    }
+
     fn refine<'a>(text: &'a str, span: &str, label: Label) -> Vec<&'a str> {
         let start = text.find(span).unwrap();
         refine_model_span(text, start, start + span.len(), label, 0.7).unwrap().into_iter().map(|(s, e)| &text[s..e]).collect()
@@ -290,5 +347,13 @@ mod tests {
         assert_eq!(refine("(21) 555-017-Office", "017-Office", Label::Location), Vec::<&str>::new(), "a number and its phone label are no place");
         // Caseless scripts keep their names.
         assert_eq!(refine("المريض أحمد", "أحمد", Label::Name), vec!["أحمد"]);
+    }
+
+    #[test]
+    fn a_date_in_digits_needs_a_calendar_shape_and_is_grown_to_its_whole_number() {
+        assert_eq!(refine("bp up to 90/40 after bolus", "40", Label::Date), Vec::<&str>::new(), "a reading is no date");
+        assert_eq!(refine("given 40 of lasix", "40", Label::Date), Vec::<&str>::new(), "a bare number is no date");
+        assert_eq!(refine("tube placed 8/3 today", "8", Label::Date), vec!["8/3"], "a piece of a date grows to the date");
+        assert_eq!(refine("seen on March 3", "March 3", Label::Date), vec!["March 3"]);
     }
 }

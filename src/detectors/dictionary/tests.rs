@@ -157,3 +157,66 @@ fn a_sentence_opening_verb_is_not_part_of_the_name_after_it() {
     // Mid-sentence, the common-word surname stays part of the name.
     assert_eq!(names("We spoke with Jane Call yesterday."), vec!["Jane Call"]);
 }
+
+#[test]
+fn clinical_shorthand_and_headings_are_not_names() {
+    // Invented notes: system headings, shorthand, drug short names and units in every case form.
+    for text in [
+        "NEURO: ALERT AND ORIENTED, MAE. GU: FOLEY TO GRAVITY. ABD SOFT, TOL TUBE FEEDS.",
+        "Neuro: alert, follows commands.\nGU: foley draining well.\nEndo: insulin per scale.\nAbd: soft.",
+        "neuro: sleepy but arousable. gu: voiding. abd: obese.",
+        "Started on Levo, weaned Vanco dose; pt back from cath lab to the MICU.",
+        "PT REMAINS ON LEVO AND VANCO. TRANSFERRED FROM CCU TO SICU.",
+        "Respiratory Therapy Progress Note\nPt remains on the vent.",
+        "SEE FLOWSHEET FOR DETAILS. URINE CLEAR YELLOW. GIVEN FLUID BOLUS.",
+    ] {
+        assert!(names(text).is_empty(), "{text:?} -> {:?}", names(text));
+    }
+}
+
+#[test]
+fn a_heading_in_a_headed_note_is_no_speaker() {
+    let note = "Resp: lungs clear.\nGI: tolerating diet.\nSoc: wife visited today.";
+    assert!(names(note).is_empty(), "{:?}", names(note));
+    // Fields of a form are no speakers either.
+    assert!(names("Age: 97\nMeds: none.\nEcho: normal.").is_empty());
+    // In a dialogue a name before a colon is still a speaker.
+    assert_eq!(names("Gabriel: \"Where were you?\"\nSara: \"At home.\""), vec!["Gabriel", "Sara"]);
+}
+
+#[test]
+fn capitals_alone_are_no_evidence_in_a_note_written_in_capitals() {
+    // A lone listed word in capitals, with no cue, is no name ...
+    assert!(names("PT WILL REST TONIGHT. HOPE TO WEAN IN AM. MARK SITE.").is_empty());
+    // ... but cues and full names still are.
+    let text = "PT'S SON JOHN IN TO VISIT. DRS OKAFOR AND BRENNAN AWARE. PAGED DR LINDQVIST. PER NP HALVORSEN NO LABS.";
+    let found = names(text);
+    for n in ["JOHN", "OKAFOR", "BRENNAN", "LINDQVIST", "HALVORSEN"] {
+        assert!(found.contains(&n), "{n} missing from {found:?}");
+    }
+    assert_eq!(names("MET WITH CHAPLAIN ODALYS PRENTISS."), vec!["ODALYS PRENTISS"]);
+    assert_eq!(names("LABS DRAWN AT 6.\nQ. LANDERS RRT"), vec!["Q. LANDERS"]);
+}
+
+#[test]
+fn one_word_hospital_nicknames_that_are_words_are_no_places() {
+    assert!(places("C/O SOME PAIN IN LEFT ARM. WILL START HEPARIN.").is_empty());
+}
+
+#[test]
+fn a_capital_beside_a_clinical_term_is_a_term_phrase() {
+    // Invented note lines: a heading of two words, a device and a drug written capitalised.
+    assert!(names("Resp Care: patient remains on the vent.").is_empty(), "{:?}", names("Resp Care: patient remains on the vent."));
+    assert!(names("Neuro: alert.\nGI: soft.\nLines: new Vexacath placed today.").is_empty(), "a lone unknown word in a headed note");
+    // A cue still names the person in the same note.
+    let found = names("Neuro: alert.\nGI: soft.\nSoc: daughter Rosalind visited.");
+    assert_eq!(found, vec!["Rosalind"]);
+}
+
+#[test]
+fn a_relative_written_in_lower_case_after_the_kinship_noun_is_a_name() {
+    assert_eq!(names("Plan: daughter ngozi will pick up at noon."), vec!["ngozi"]);
+    assert_eq!(names("Spoke with the son tyrone about the plan."), vec!["tyrone"]);
+    // A word of the language after the noun stays a word.
+    assert!(names("Her daughter will visit; son happy with the plan.").is_empty());
+}
