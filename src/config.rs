@@ -14,6 +14,9 @@ pub enum PlaceholderStyle {
     Label,
     /// `[NAME_1]`, `[NAME_2]`: the same value gets the same number within a document.
     Numbered,
+    /// A realistic fake of the same kind and shape (`John Smith` → `Peter Halvorsen`), the same
+    /// for the same value, dates shifted by one offset per group (`crate::surrogate`).
+    Surrogate,
 }
 
 /// ZIP3 prefixes whose area held 20,000 people or fewer (HHS guidance, 2000 Census).
@@ -53,6 +56,16 @@ pub struct Config {
     /// weights by `models/export_onnx.py`) instead of candle: faster, with int8 kernels.
     /// Needs a build with `--features onnx` and `ORT_DYLIB_PATH` naming `libonnxruntime`.
     pub ner_onnx: Option<PathBuf>,
+    /// With `placeholder = "surrogate"`: a file holding the secret key (16 bytes or more) that
+    /// makes surrogates and date offsets the same across documents and runs. The environment
+    /// variable `DEID_SURROGATE_KEY` wins over it. Without either, each document gets a random
+    /// key: surrogates are consistent within it only.
+    pub surrogate_key_file: Option<PathBuf>,
+    /// With surrogates: dates move by at most this many days, earlier or later (never 0).
+    pub date_shift_days: u32,
+    /// The loaded surrogate key (never read from or written to TOML; `Engine::new` loads it).
+    #[serde(skip)]
+    pub surrogate_key: Option<crate::surrogate::SurrogateKey>,
 }
 
 impl Default for Config {
@@ -69,6 +82,9 @@ impl Default for Config {
             ner: true,
             ner_model: None,
             ner_onnx: None,
+            surrogate_key_file: None,
+            date_shift_days: 365,
+            surrogate_key: None,
         }
     }
 }
@@ -114,6 +130,18 @@ impl Config {
         }
         if let Some(bad) = self.restricted_zip3.iter().find(|z| z.len() != 3 || !z.bytes().all(|b| b.is_ascii_digit())) {
             return Err(Error::config(format!("restricted_zip3 entries must be three digits, got {bad:?}")));
+        }
+        if self.date_shift_days == 0 || self.date_shift_days > 36_500 {
+            return Err(Error::config("date_shift_days must lie in 1..=36500"));
+        }
+        Ok(())
+    }
+
+    /// Loads the surrogate key (`DEID_SURROGATE_KEY`, else `surrogate_key_file`) unless one is
+    /// already set.
+    pub fn load_surrogate_key(&mut self) -> Result<()> {
+        if self.surrogate_key.is_none() {
+            self.surrogate_key = crate::surrogate::SurrogateKey::load(self.surrogate_key_file.as_deref())?;
         }
         Ok(())
     }

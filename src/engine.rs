@@ -30,8 +30,9 @@ pub struct Engine {
 
 impl Engine {
     /// Builds the engine with the bundled detectors that `config` enables.
-    pub fn new(config: Config) -> Result<Engine> {
+    pub fn new(mut config: Config) -> Result<Engine> {
         config.validate()?;
+        config.load_surrogate_key()?;
         let mut all: Vec<Box<dyn Detector>> = Vec::new();
         if config.patterns {
             all.extend(detectors::pattern_detectors());
@@ -135,8 +136,14 @@ impl Engine {
 
     /// The redacted text and the spans removed.
     pub fn redact(&self, text: &str) -> Result<Redacted> {
+        self.redact_in_group(text, None)
+    }
+
+    /// [`Engine::redact`] for a document of a group (a patient id): with surrogates and a key,
+    /// the group's documents share their fakes and their date offset.
+    pub fn redact_in_group(&self, text: &str, group: Option<&str>) -> Result<Redacted> {
         let spans = self.detect(text)?;
-        let text = redact::redact(&self.config, text, &spans);
+        let (text, _) = redact::redact_in_group(&self.config, text, &spans, group);
         Ok(Redacted { text, spans })
     }
 

@@ -30,6 +30,7 @@ pub mod refine;
 pub mod repeats;
 pub mod server;
 pub mod span;
+pub mod surrogate;
 pub mod transcript;
 
 pub use cancel::Cancel;

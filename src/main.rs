@@ -45,7 +45,7 @@ struct EngineArgs {
     /// A TOML configuration file (defaults need none).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Placeholder style: [NAME] or [NAME_1].
+    /// Placeholder style: [NAME], [NAME_1], or a realistic fake (surrogate; README).
     #[arg(long, value_enum)]
     placeholder: Option<PlaceholderArg>,
     /// Keep the year of redacted dates.
@@ -60,6 +60,7 @@ struct EngineArgs {
 enum PlaceholderArg {
     Label,
     Numbered,
+    Surrogate,
 }
 
 #[derive(Args)]
@@ -83,6 +84,11 @@ struct BatchArgs {
     /// vtt, srt, turns, words-json or text for a FILE (default: detected from name and content).
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// Redact: the JSON field or CSV column naming each record's group (a patient id); with
+    /// surrogates and a key, the group's records (every --field of them) share their fakes and
+    /// date offset. A dotted name reads a nested JSON field, as for --field.
+    #[arg(long, value_name = "FIELD")]
+    group_field: Option<String>,
     /// Records longer than this are reported and skipped.
     #[arg(long, default_value_t = batch::DEFAULT_MAX_RECORD_BYTES)]
     max_record_bytes: usize,
@@ -183,6 +189,7 @@ fn build_engine(args: &EngineArgs) -> anyhow::Result<Engine> {
     match args.placeholder {
         Some(PlaceholderArg::Label) => config.placeholder = PlaceholderStyle::Label,
         Some(PlaceholderArg::Numbered) => config.placeholder = PlaceholderStyle::Numbered,
+        Some(PlaceholderArg::Surrogate) => config.placeholder = PlaceholderStyle::Surrogate,
         None => {}
     }
     config.keep_year |= args.keep_year;
@@ -264,6 +271,7 @@ fn run_batch(engine: &Engine, args: &BatchArgs, mode: Mode) -> anyhow::Result<Ex
         fields: batch::fields::parse_fields(&args.fields).map_err(anyhow::Error::msg)?,
         id_field: args.id_field.clone(),
         max_record_bytes: args.max_record_bytes,
+        group_field: args.group_field.as_deref().map(batch::fields::FieldPath::new).transpose().map_err(|_| anyhow::anyhow!("--group-field needs a name"))?,
         ..Options::default()
     };
     let progress = Arc::new(Progress::new());

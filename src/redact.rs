@@ -2,7 +2,9 @@
 
 use crate::config::{Config, PlaceholderStyle};
 use crate::span::{Label, Span, Subtype};
+use crate::surrogate::Surrogates;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// What Safe Harbor's aggregated age category is written as.
 pub const AGE_OVER_89: &str = "90 or older";
@@ -10,18 +12,32 @@ pub const AGE_OVER_89: &str = "90 or older";
 /// Rewrites `text` with every span replaced. `spans` must be sorted and disjoint
 /// (the output of `merge`), with byte offsets on character boundaries.
 pub fn redact(config: &Config, text: &str, spans: &[Span]) -> String {
+    redact_in_group(config, text, spans, None).0
+}
+
+/// [`redact`] within a group (a patient id: surrogates and date offsets are shared by the
+/// group's documents; `None` is the whole corpus), also returning where each span's
+/// replacement lies in the output (byte ranges, one per span, in order).
+pub fn redact_in_group(config: &Config, text: &str, spans: &[Span], group: Option<&str>) -> (String, Vec<Range<usize>>) {
     let mut out = String::with_capacity(text.len());
     let mut numbers = Numbering::default();
+    let mut surrogates = (config.placeholder == PlaceholderStyle::Surrogate).then(|| Surrogates::new(config, text, spans, group));
+    let mut ranges = Vec::with_capacity(spans.len());
     let mut pos = 0;
     for span in spans {
         debug_assert!(span.start >= pos && span.end <= text.len());
         out.push_str(&text[pos..span.start]);
         let value = &text[span.start..span.end];
-        out.push_str(&replacement(config, span, value, &mut numbers));
+        let start = out.len();
+        match surrogates.as_mut() {
+            Some(s) => out.push_str(&s.replace(span, value)),
+            None => out.push_str(&replacement(config, span, value, &mut numbers)),
+        }
+        ranges.push(start..out.len());
         pos = span.end;
     }
     out.push_str(&text[pos..]);
-    out
+    (out, ranges)
 }
 
 fn replacement(config: &Config, span: &Span, value: &str, numbers: &mut Numbering) -> String {
@@ -37,6 +53,7 @@ fn replacement(config: &Config, span: &Span, value: &str, numbers: &mut Numberin
     let tag = match config.placeholder {
         PlaceholderStyle::Label => span.label.as_str().to_string(),
         PlaceholderStyle::Numbered => format!("{}_{}", span.label, numbers.number(span.label, value)),
+        PlaceholderStyle::Surrogate => unreachable!("surrogates are written by crate::surrogate"),
     };
     match (config.keep_year && span.label == Label::Date).then(|| year_in(value)).flatten() {
         Some(year) => format!("[{tag} {year}]"),
@@ -130,6 +147,24 @@ mod tests {
         assert_eq!(redact(&Config::default(), text, &spans), "seen [DATE]");
         let keep = Config { keep_year: true, ..Config::default() };
         assert_eq!(redact(&keep, text, &spans), "seen [DATE 2021]");
+    }
+
+    #[test]
+    fn surrogates_replace_each_span_and_report_where_it_went() {
+        let text = "Tell Mr. Quillfeather at 413-862-7731 on 3/3/21.";
+        let spans = [
+            at(text, "Quillfeather", Label::Name),
+            at(text, "413-862-7731", Label::Phone),
+            at(text, "3/3/21", Label::Date),
+        ];
+        let key = crate::surrogate::SurrogateKey::new(b"a redact test key, long enough").unwrap();
+        let config = Config { placeholder: PlaceholderStyle::Surrogate, surrogate_key: Some(key), ..Config::default() };
+        let (out, ranges) = redact_in_group(&config, text, &spans, Some("p1"));
+        assert!(out.starts_with("Tell Mr. ") && out.ends_with('.'), "{out}");
+        assert!(!out.contains("Quillfeather") && !out.contains("862-7731") && !out.contains("3/3/21"), "{out}");
+        assert_eq!(&out[ranges[1].clone()][3..], "-555-01".to_string() + &out[ranges[1].clone()][10..]);
+        assert!(out[ranges[2].clone()].split('/').count() == 3);
+        assert_eq!(redact_in_group(&config, text, &spans, Some("p1")).0, out, "same key, same group: same output");
     }
 
     #[test]

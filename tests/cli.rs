@@ -309,6 +309,109 @@ fn a_wrong_field_stops_after_ten_records_naming_the_fields() {
     assert!(!outp.exists());
 }
 
+/// `--group-field`: with a key, the records of one patient share their fakes and their date
+/// offset; another patient gets others; a record without the field fails and is not written.
+#[test]
+fn surrogates_are_shared_within_a_group_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = concat!(
+        "{\"id\": 1, \"patient_id\": \"p1\", \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-03.\"}\n",
+        "{\"id\": 2, \"patient_id\": \"p1\", \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-13.\"}\n",
+        "{\"id\": 3, \"patient_id\": \"p2\", \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-03.\"}\n",
+        "{\"id\": 4, \"text\": \"Seen by Dr. Ottilie Brambleworth on 2021-03-03.\"}\n",
+    );
+    let input = write(dir.path(), "in.jsonl", notes.as_bytes());
+    let key = write(dir.path(), "key", b"an invented key for the cli test\n");
+    let config = write(dir.path(), "deid.toml", format!("ner = false\nsurrogate_key_file = {key:?}\n").as_bytes());
+    let output = dir.path().join("out.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_deid"))
+        .args(["redact", "--config", &config, "--placeholder", "surrogate", "--group-field", "patient_id", "--input", &input])
+        .args(["--output", output.to_str().unwrap(), "--no-progress"])
+        .env_remove("DEID_SURROGATE_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the record without patient_id fails: {}", stderr(&out));
+    assert!(stderr(&out).contains("missing group field `patient_id`") && !stderr(&out).contains("Brambleworth"));
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&output).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "the failed record is not written");
+    let text = |i: usize| lines[i]["text"].as_str().unwrap().to_string();
+    let name = |i: usize| text(i).split(" on ").next().unwrap().to_string();
+    let date = |i: usize| {
+        let d = text(i).rsplit(' ').next().unwrap().trim_end_matches('.').to_string();
+        let p: Vec<u8> = d.split('-').map(|x| x.parse::<u32>().unwrap() as u8).collect::<Vec<_>>()[1..].to_vec();
+        let y: i32 = d[..4].parse().unwrap();
+        time::Date::from_calendar_date(y, time::Month::try_from(p[0]).unwrap(), p[1]).unwrap()
+    };
+    assert!(!text(0).contains("Brambleworth") && !text(0).contains("2021-03-03"), "{}", text(0));
+    assert_eq!(name(0), name(1), "one patient, one fake doctor");
+    assert_ne!(name(0), name(2), "another patient, another fake");
+    assert_eq!((date(1) - date(0)).whole_days(), 10, "the interval survives");
+}
+
+/// `--group-field` with several `--field`s: every field of a record is redacted in the record's
+/// group (a nested path, like the fields), so a patient's fakes and date offset are the same in
+/// all of them and across the patient's records; another patient gets others. JSONL and CSV.
+#[test]
+fn surrogates_are_shared_across_several_fields_of_a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = write(dir.path(), "key", b"an invented key for the cli test\n");
+    let config = write(dir.path(), "deid.toml", format!("ner = false\nsurrogate_key_file = {key:?}\n").as_bytes());
+    let run = |input: &str, fields: &[&str], group: &str| {
+        let mut args = vec!["redact", "--config", &config, "--placeholder", "surrogate", "--group-field", group, "--input", input, "--no-progress"];
+        for field in fields {
+            args.extend(["--field", field]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_deid")).args(&args).env_remove("DEID_SURROGATE_KEY").output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The fake doctor of a "Dr. … on DATE." text, and its date.
+    let parts = |text: &str| -> (String, time::Date) {
+        let (name, date) = text.trim_start_matches("Seen by ").trim_end_matches('.').split_once(" on ").unwrap();
+        let n: Vec<u32> = date.split('-').map(|x| x.parse().unwrap()).collect();
+        (name.to_string(), time::Date::from_calendar_date(n[0] as i32, time::Month::try_from(n[1] as u8).unwrap(), n[2] as u8).unwrap())
+    };
+    let record = |patient: &str, day: u32| {
+        format!("{{\"patient\":{{\"id\":\"{patient}\"}},\"author\":\"Dr. Ottilie Brambleworth\",\"visit\":{{\"note\":\"Seen by Dr. Ottilie Brambleworth on 2021-03-{day:02}.\"}}}}\n")
+    };
+    let input = write(dir.path(), "in.jsonl", [record("p1", 3), record("p1", 13), record("p2", 3)].concat().as_bytes());
+    let out = run(&input, &["author", "visit.note"], "patient.id");
+    assert!(!out.contains("Brambleworth") && !out.contains("2021-03-03"), "{out}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let jsonl: Vec<(String, String, time::Date)> = lines
+        .iter()
+        .map(|l| {
+            let (name, date) = parts(l["visit"]["note"].as_str().unwrap());
+            (l["author"].as_str().unwrap().to_string(), name, date)
+        })
+        .collect();
+    for (author, name, _) in &jsonl {
+        assert_eq!(author, name, "one record, one fake doctor in every field");
+    }
+    assert_eq!(jsonl[0].0, jsonl[1].0, "one patient, one fake doctor");
+    assert_ne!(jsonl[0].0, jsonl[2].0, "another patient, another fake");
+    assert_eq!((jsonl[1].2 - jsonl[0].2).whole_days(), 10, "the interval survives");
+    assert_eq!(lines[0]["patient"]["id"], "p1", "the group field is read, not redacted");
+
+    let rows = "patient_id,doctor,note\n\
+                p1,Dr. Ottilie Brambleworth,Seen by Dr. Ottilie Brambleworth on 2021-03-03.\n\
+                p1,Dr. Ottilie Brambleworth,Seen by Dr. Ottilie Brambleworth on 2021-03-13.\n\
+                p2,Dr. Ottilie Brambleworth,Seen by Dr. Ottilie Brambleworth on 2021-03-03.\n";
+    let input = write(dir.path(), "in.csv", rows.as_bytes());
+    let out = run(&input, &["doctor", "note"], "patient_id");
+    let csv: Vec<(String, String, time::Date)> = out
+        .lines()
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<&str> = row.splitn(3, ',').collect();
+            let (name, date) = parts(cells[2]);
+            (cells[1].to_string(), name, date)
+        })
+        .collect();
+    assert_eq!(csv, jsonl, "the same key, groups and values: the same fakes in CSV");
+}
+
 fn fixture(name: &str) -> String {
     format!("{}/tests/data/batch/{name}", env!("CARGO_MANIFEST_DIR"))
 }

@@ -13,7 +13,9 @@
 //! evaluation/README.md's "Running it" (the corpora under `../shared/data/eval` are not in the
 //! repository; the README's own eval quick start on the bundled example is run here); the
 //! "Command line" overview (placeholders, not a quick start: each form is tested in
-//! `tests/cli.rs`).
+//! `tests/cli.rs`); the "Surrogates" section's command lines (`note.txt` and `notes.jsonl` are
+//! placeholders: its before/after example is checked against the engine below, and
+//! `--group-field` is tested in `tests/cli.rs`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -248,4 +250,24 @@ fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
     let sent = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(sent.success());
     child.wait().unwrap()
+}
+
+/// The surrogate section's before/after example, with the key its command line shows.
+#[test]
+fn the_surrogate_example_shows_what_the_engine_writes() {
+    let readme = readme();
+    let lines: Vec<&str> = readme.lines().collect();
+    let before = lines.iter().position(|l| l.starts_with("before: ")).expect("the surrogate example's before line");
+    let after = before + 2;
+    assert!(lines[after].starts_with("after:  "), "two lines before, two after");
+    let text = |i: usize| format!("{}\n{}\n", lines[i][8..].trim_end(), lines[i + 1][8..].trim_end());
+    let command = lines.iter().find(|l| l.starts_with("DEID_SURROGATE_KEY=")).expect("the command line with its key");
+    let key = command.trim_start_matches("DEID_SURROGATE_KEY=").split(' ').next().unwrap();
+    let config = deid::Config {
+        placeholder: deid::PlaceholderStyle::Surrogate,
+        surrogate_key: Some(deid::surrogate::SurrogateKey::new(key.as_bytes()).unwrap()),
+        ..deid::Config::default()
+    };
+    let out = deid::Engine::new(config).unwrap().redact(&text(before)).unwrap();
+    assert_eq!(out.text, text(after), "README.md documents another surrogate output");
 }

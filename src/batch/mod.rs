@@ -62,6 +62,10 @@ pub struct Options {
     pub max_record_bytes: usize,
     /// Records processed together in parallel; bounds memory.
     pub chunk_records: usize,
+    /// The JSON field or CSV column naming each record's group (a patient id): with
+    /// surrogates and a key, a group's records share their fakes and date offset.
+    /// A dotted path into nested JSON like [`Options::fields`]; a CSV column by its whole name.
+    pub group_field: Option<FieldPath>,
 }
 
 impl Default for Options {
@@ -72,6 +76,7 @@ impl Default for Options {
             id_field: "id".into(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             chunk_records: 1024,
+            group_field: None,
         }
     }
 }
@@ -299,6 +304,12 @@ fn jsonl_record(engine: &Engine, line: Line, options: &Options) -> Outcome {
         Ok(texts) => texts,
         Err((reason, missing)) => return Outcome { missing, ..failed(number, options, id, reason) },
     };
+    let group = match options.group_field.as_ref().map(|f| (f, fields::resolve(&record, f))) {
+        None => None,
+        // A string's value, anything else as written (`123`): the group is a key, not text.
+        Some((_, Ok(found))) => Some(string_value(found.value).ok().flatten().unwrap_or_else(|| found.value.get().to_string())),
+        Some((f, Err(_))) => return failed(number, options, id, format!("missing group field `{f}`")),
+    };
     let characters = texts.iter().map(|(_, text)| text.chars().count()).sum();
     // Each span says its field when there are several (offsets are into that field's text).
     let named = |field: usize| (options.fields.len() > 1).then(|| options.fields[field].name());
@@ -320,7 +331,8 @@ fn jsonl_record(engine: &Engine, line: Line, options: &Options) -> Outcome {
         Mode::Redact { with_spans } => {
             let mut new_values = Vec::with_capacity(texts.len());
             for (field, (_, text)) in texts.iter().enumerate() {
-                let redacted = match engine.redact(text) {
+                // Every field of a record is redacted in the record's group: one patient, one set of fakes.
+                let redacted = match engine.redact_in_group(text, group.as_deref()) {
                     Ok(redacted) => redacted,
                     Err(e) => return failed(number, options, id, e.to_string()),
                 };
@@ -414,6 +426,10 @@ pub fn process_csv<R: BufRead, W: Write>(
         Some(Ok(Err(e))) => return Err(invalid_header(e)),
     };
     let columns = header_columns(&header, &options.fields)?;
+    let group = match &options.group_field {
+        Some(field) => Some(header_columns(&header, std::slice::from_ref(field))?[0]),
+        None => None,
+    };
     let mut writer = csv::Writer::from_writer(output);
     writer.write_byte_record(&header).map_err(csv_io)?;
     let mut summary = Summary::new(options);
@@ -426,7 +442,7 @@ pub fn process_csv<R: BufRead, W: Write>(
             .into_par_iter()
             .map(|c| {
                 let bytes = c.bytes;
-                let outcome = csv_record(engine, c, header.len(), &columns);
+                let outcome = csv_record(engine, c, header.len(), &columns, group);
                 match outcome {
                     Some(_) => progress.record_done(bytes),
                     None => progress.skipped(bytes),
@@ -481,7 +497,13 @@ fn parse_row(bytes: &[u8]) -> Result<Option<csv::ByteRecord>, String> {
 }
 
 /// One CSV record's outcome and its redacted row; `None` for a blank line, which is no record.
-fn csv_record(engine: &Engine, chunk: CsvChunk, width: usize, columns: &[usize]) -> Option<(Outcome, Option<csv::ByteRecord>)> {
+fn csv_record(
+    engine: &Engine,
+    chunk: CsvChunk,
+    width: usize,
+    columns: &[usize],
+    group: Option<usize>,
+) -> Option<(Outcome, Option<csv::ByteRecord>)> {
     let fail = |reason: String| Some((Outcome { last_line: chunk.last_line, ..Outcome::new(chunk.first_line, None, Err(reason)) }, None));
     let bytes = match &chunk.content {
         Ok(bytes) => bytes,
@@ -495,6 +517,11 @@ fn csv_record(engine: &Engine, chunk: CsvChunk, width: usize, columns: &[usize])
     if record.len() != width {
         return fail(format!("row has {} fields, the header has {width}", record.len()));
     }
+    let group = match group.map(|g| std::str::from_utf8(&record[g])) {
+        None => None,
+        Some(Ok(g)) => Some(g),
+        Some(Err(e)) => return fail(format!("invalid UTF-8 at byte {} of the group column", e.valid_up_to())),
+    };
     let mut processed = Processed { characters: 0, labels: Vec::new() };
     let mut redacted_columns = Vec::with_capacity(columns.len());
     for (field, &column) in columns.iter().enumerate() {
@@ -502,7 +529,7 @@ fn csv_record(engine: &Engine, chunk: CsvChunk, width: usize, columns: &[usize])
             Ok(t) => t,
             Err(e) => return fail(format!("invalid UTF-8 at byte {} of column {}", e.valid_up_to(), column + 1)),
         };
-        let redacted = match engine.redact(text) {
+        let redacted = match engine.redact_in_group(text, group) {
             Ok(redacted) => redacted,
             Err(e) => return fail(e.to_string()),
         };

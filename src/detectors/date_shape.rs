@@ -64,7 +64,9 @@ const MEASUREMENTS: &[&str] = &[
 /// Whether the word right before byte `at` on its line (past spaces, `:` and `=`) names a measurement.
 pub fn after_measurement(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end_matches([' ', '\t', ':', '=']);
-    let word_start = before.rfind(|c: char| !c.is_ascii_alphanumeric()).map_or(0, |i| i + 1);
+    // Counted in bytes: an ASCII letter or digit is never part of a multi-byte character, so
+    // this lands on a character boundary whatever precedes the word ('😀BP', 'Zoë 617').
+    let word_start = before.len() - before.bytes().rev().take_while(u8::is_ascii_alphanumeric).count();
     let word = before[word_start..].to_ascii_lowercase();
     !word.is_empty() && MEASUREMENTS.contains(&word.as_str())
 }
@@ -163,6 +165,14 @@ mod tests {
         assert!(dates("BP: 11/7 on the machine", "11/7").is_empty());
         assert!(dates("RR 10-22, sats fine", "10-22").is_empty());
         assert_eq!(dates("admitted 10/5 with pneumonia", "10/5"), ["10/5"]);
+    }
+
+    #[test]
+    fn a_multi_byte_character_before_the_word_is_no_panic() {
+        assert!(after_measurement("\u{1F600}BP 90/40", "\u{1F600}BP ".len()), "the word after an emoji");
+        assert!(!after_measurement("Zo\u{eb} 617-555-0199", "Zo\u{eb} ".len()));
+        assert!(!after_measurement("\u{ffca}SSN 321-54-9876", "\u{ffca}SSN ".len()));
+        assert!(dates("\u{1F600}BP 10/5 today", "10/5").is_empty());
     }
 
     #[test]

@@ -60,7 +60,8 @@ impl RequestOptions {
                     o.placeholder = Some(match v {
                         "label" => PlaceholderStyle::Label,
                         "numbered" => PlaceholderStyle::Numbered,
-                        _ => return Err("query parameter `placeholder` must be `label` or `numbered`".into()),
+                        "surrogate" => PlaceholderStyle::Surrogate,
+                        _ => return Err("query parameter `placeholder` must be `label`, `numbered` or `surrogate`".into()),
                     })
                 }
                 "keep_year" => {
@@ -617,6 +618,7 @@ mod tests {
 
     #[test]
     fn query_options_parse_and_errors_do_not_echo() {
+        assert_eq!(RequestOptions::from_query(Some("placeholder=surrogate")).unwrap().placeholder, Some(PlaceholderStyle::Surrogate));
         let o = RequestOptions::from_query(Some("placeholder=numbered&keep_labels=DATE,AGE&keep_year=true")).unwrap();
         assert_eq!(o.placeholder, Some(PlaceholderStyle::Numbered));
         assert_eq!(o.keep_labels, vec![Label::Date, Label::Age]);

@@ -19,7 +19,7 @@ fn schemas() -> Value {
         "Options": {
             "type": "object", "additionalProperties": false,
             "properties": {
-                "placeholder": { "type": "string", "enum": ["label", "numbered"] },
+                "placeholder": { "type": "string", "enum": ["label", "numbered", "surrogate"] },
                 "keep_year": { "type": "boolean" },
                 "keep_labels": { "type": "array", "items": r("Label"),
                                  "description": "Labels left in the text, on top of the server's keep_labels." },
@@ -139,7 +139,7 @@ fn v1_operation(path: &str) -> Value {
         "security": [ { "bearer": [] } ],
         "parameters": [
             { "name": "placeholder", "in": "query", "required": false, "description": "NDJSON only (JSON: options.placeholder).",
-              "schema": { "type": "string", "enum": ["label", "numbered"] } },
+              "schema": { "type": "string", "enum": ["label", "numbered", "surrogate"] } },
             { "name": "keep_year", "in": "query", "required": false, "description": "NDJSON only.", "schema": { "type": "boolean" } },
             { "name": "keep_labels", "in": "query", "required": false, "description": "NDJSON only: comma-separated labels.",
               "schema": { "type": "string" } },
