@@ -23,9 +23,10 @@
 
 mod lexicon;
 mod plausible;
+mod register;
 mod tokens;
 
-pub use plausible::refine_model_span;
+pub use plausible::{refine_model_span, DocStyle};
 
 /// Whether `phrase` is exactly a US state or a country of the bundled lists
 /// ("Austria", "new mexico", "Netherlands" listed as "The Netherlands"): never PHI under Safe Harbor.
@@ -342,7 +343,7 @@ mod names {
         if case == DocCase::Lower {
             return find_lower(lex, text, toks, out);
         }
-        let headed = headed_note(lex, text, toks);
+        let headed = register::headed(lex, text, toks);
         let mut i = 0;
         while i < toks.len() {
             let Some(k0) = classify(lex, &toks[i], case, headed) else {
@@ -440,7 +441,7 @@ mod names {
     }
 
     /// Decides whether a run is a name, and which part; `None` when it is not.
-    /// `headed`: the document is a note laid out under clinical headings ([`headed_note`]).
+    /// `headed`: the document is a note laid out under clinical headings ([`register::headed`]).
     fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase, headed: bool) -> Option<(usize, usize, f32)> {
         // Trim initials that stand alone at the edges ("A", "I") unless they carry a period.
         let mut lo = 0;
@@ -722,28 +723,6 @@ mod names {
         left.is_some_and(title_word) || right.is_some_and(title_word)
     }
 
-    /// Whether the document is a note laid out under clinical headings: two lines or more that
-    /// open with a clinical word and a colon or a dash ("Neuro:", "GI/GU:", "Resp -"). There a
-    /// capitalised word before a colon at a line's start is one more heading, not a speaker.
-    fn headed_note(lex: &Lexicon, text: &str, toks: &[Tok<'_>]) -> bool {
-        let mut headings = 0;
-        for (k, t) in toks.iter().enumerate() {
-            let line_start = text[..t.start].trim_end_matches([' ', '\t']).ends_with('\n') || text[..t.start].trim().is_empty();
-            if !line_start || lex.word(t.base_key()) & (W_CLINICAL | W_ABBREV) == 0 {
-                continue;
-            }
-            // the heading word, maybe joined to another by a slash ("GI/GU"), then a colon or a dash
-            let end = if text[t.end..].starts_with('/') { toks.get(k + 1).map_or(t.end, |n| n.end) } else { t.end };
-            if text[end..].trim_start_matches(' ').starts_with([':', '-', '=']) {
-                headings += 1;
-                if headings >= 2 {
-                    return true;
-                }
-            }
-        }
-        false
-    }
-
     /// Speaker roles and headings written like a name before a colon.
     const ROLE_LABELS: &[&str] = &[
         "doctor", "patient", "nurse", "speaker", "interviewer", "guest", "family", "mother", "father", "parent",
@@ -953,8 +932,8 @@ mod places {
         counties(text, toks, case, out);
         if case != DocCase::Lower {
             cued_places(lex, text, toks, out);
-            transfer_places(lex, text, toks, case, out);
         }
+        transfer_places(lex, text, toks, case, out);
         join_and_extend(lex, text, toks, out, first);
     }
 
@@ -1011,8 +990,8 @@ mod places {
     /// Verbs of moving a patient between places of care, with their preposition.
     static TRANSFER_CUES: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?ix)\b(?: transferr?(?:ed|ing)? | transfered | sent | brought | admitted | readmitted | came | presented
-              | arrived | arrival | discharged | d/c'?d | went | returned | going | taken ) (?:\ back)?
+            r"(?ix)\b(?: transferr?(?:ed|ing)? | transfered | tx | sent | brought | admitted | readmitted | came | presented
+              | arrived | arrival | discharged | d/c'?d | went | returned | going | taken ) (?:\ (?:back|today|tomorrow|now))?
               \ (?:to|from|into|at) (?:\ the)? [\ \t]+",
         )
         .expect("transfer cue regex")
@@ -1035,7 +1014,12 @@ mod places {
         for m in TRANSFER_CUES.find_iter(text) {
             let Some(i) = toks.iter().position(|t| t.start >= m.end()) else { break };
             let first = &toks[i];
-            if first.start != m.end() || !matches!(first.case, Case::Title | Case::Upper) || lex.is_stopword(&first.key) {
+            let f = lex.word(first.base_key());
+            // A word in no dictionary at all, maybe with a ward number joined ("Zellerbach7"), is a
+            // name in any case form: hurried notes write it in lower case too.
+            let letters = first.text.trim_end_matches(|c: char| c.is_ascii_digit());
+            let unknown = f & (W_ENGLISH | W_CLINICAL | W_ABBREV | W_DRUG | W_CALENDAR) == 0 && letters.chars().count() >= 3 && letters.chars().all(char::is_alphabetic);
+            if first.start != m.end() || !(matches!(first.case, Case::Title | Case::Upper) || unknown) || lex.is_stopword(&first.key) {
                 continue;
             }
             let mut j = i;
@@ -1045,9 +1029,7 @@ mod places {
             if (i..=j).any(|k| CARE_UNITS.contains(&toks[k].key.as_str())) {
                 continue;
             }
-            let f = lex.word(first.base_key());
             let acronym = first.case == Case::Upper && (2..=5).contains(&first.text.len()) && f & W_ENGLISH == 0;
-            let unknown = f & (W_ENGLISH | W_CLINICAL | W_ABBREV | W_DRUG | W_CALENDAR) == 0 && first.text.chars().all(char::is_alphabetic);
             if !(acronym || unknown || j > i) || lex.place(&lexicon::place_key(first.base_key())).is_some_and(|p| p.state || p.country) {
                 continue;
             }
@@ -1057,6 +1039,18 @@ mod places {
                 _ => toks[j].base_end(),
             };
             out.push(Span::new(first.start, end, Label::Location, 0.6, Source::Rule).with_subtype(Subtype::Hospital));
+            // "to Zellerbach 2 or Zellerbach 3": the same name again after "or" / "and".
+            let again = toks.iter().skip(j + 1).skip_while(|t| t.end <= end).take(2).collect::<Vec<_>>();
+            if let [conj, same] = again[..] {
+                if matches!(conj.key.as_str(), "or" | "and") && same.key == first.key {
+                    let k = toks.iter().position(|t| t.start == same.start).unwrap_or(0);
+                    let end = match toks.get(k + 1) {
+                        Some(n) if text[same.end..n.start] == *" " && n.text.len() <= 2 && n.text.bytes().all(|b| b.is_ascii_digit()) => n.end,
+                        _ => same.base_end(),
+                    };
+                    out.push(Span::new(same.start, end, Label::Location, 0.6, Source::Rule).with_subtype(Subtype::Hospital));
+                }
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 //! word lists find some evidence for it (`refine_model_span`): the model
 //! alone over-tags ordinary words.
 
-use crate::detectors::dictionary::refine_model_span;
+use crate::detectors::dictionary::{refine_model_span, DocStyle};
 use crate::detectors::{Detector, Document};
 use crate::error::{Error, Result};
 use crate::ner::NerModel;
@@ -45,9 +45,10 @@ impl Detector for NerDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Span>) -> Result<()> {
+        let style = DocStyle::of(doc.text)?;
         for e in self.model.predict(doc.text)? {
             let label = self.labels[e.label];
-            for (start, end) in refine_model_span(doc.text, e.start, e.end, label, e.score)? {
+            for (start, end) in refine_model_span(doc.text, e.start, e.end, label, e.score, &style)? {
                 let mut span = Span::new(start, end, label, e.score, Source::Ner);
                 if label == Label::Age {
                     // The policy keeps ages of 89 or less; an age it cannot read is removed.

@@ -25,6 +25,7 @@ use super::lexicon::{
     after_determiner, lexicon, place_key, Lexicon, DETERMINERS, W_ABBREV, W_CALENDAR, W_CLINICAL, W_DRUG, W_ENGLISH, W_EPONYM, W_FIRST, W_FIRST_RARE, W_LAST,
     W_LAST_RARE,
 };
+use super::register;
 use super::tokens::{tokenize, Case, DocCase, Tok};
 use crate::detectors::contact::phone_label_len;
 use crate::detectors::date_shape;
@@ -54,7 +55,7 @@ const EDGE_WORDS: &[&str] = &[
 
 /// The parts of the model's span `start..end` worth keeping: split at line
 /// breaks, edge words trimmed, each part checked by [`plausible_model_span`]. Byte offsets.
-pub fn refine_model_span(text: &str, start: usize, end: usize, label: Label, score: f32) -> Result<Vec<(usize, usize)>> {
+pub fn refine_model_span(text: &str, start: usize, end: usize, label: Label, score: f32, style: &DocStyle) -> Result<Vec<(usize, usize)>> {
     let lex = lexicon()?;
     // A date in digits, without a month's name, is kept only where it has a calendar's shape.
     if label == Label::Date && !names_month(text, start, end) {
@@ -89,7 +90,7 @@ pub fn refine_model_span(text: &str, start: usize, end: usize, label: Label, sco
         let last = if label == Label::Location && last + 1 < toks.len() && street(last + 1) && !street(last) { last + 1 } else { last };
         let (s, e) = (part_start + toks[first].start, part_start + toks[last].end);
         let e = if label == Label::Location { before_phone_label(text, s, e) } else { e };
-        if plausible_model_span(text, s, e, label, score)? {
+        if plausible_model_span(text, s, e, label, score, style)? {
             out.push((s, e));
         }
     }
@@ -118,8 +119,39 @@ fn split_at(text: &str, start: usize, end: usize, breaks: &[&str]) -> Vec<(usize
     parts.into_iter().filter(|(s, e)| s < e).collect()
 }
 
+/// What the checks need to know of the whole document, worked out once per document.
+pub struct DocStyle {
+    /// How the document is capitalised.
+    case: DocCase,
+    /// A clinical note ([`register::clinical_note`]).
+    clinical_note: bool,
+}
+
+impl DocStyle {
+    pub fn of(text: &str) -> Result<DocStyle> {
+        let toks = tokenize(text);
+        Ok(DocStyle { case: DocCase::of(&toks), clinical_note: register::clinical_note(lexicon()?, text, &toks) })
+    }
+}
+
+/// In a clinical note, where the tagger takes shorthand, devices and misspellings for names
+/// and places ("careview", "Passey muir", "LWS"), a name or a place needs a word of the name
+/// or place lists ("Okafor", "Baltimore"), a hospital's head word or a street's shape.
+fn listed(toks: &[Tok<'_>], label: Label, lex: &Lexicon) -> bool {
+    toks.iter().any(|t| {
+        let f = lex.word(t.base_key());
+        match label {
+            Label::Name => f & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) != 0,
+            _ => lex.place(&place_key(t.base_key())).is_some() || HOSPITAL_HEADS.contains(&t.key.as_str()),
+        }
+    }) || label == Label::Location && (street_like(toks) || whole_place(toks, lex))
+}
+
+/// Words that make a run of words the name of a place of care ("Harford Memorial", "Mazur campus").
+const HOSPITAL_HEADS: &[&str] = &["hospital", "hosp", "memorial", "medical", "clinic", "campus", "infirmary", "sanatorium", "hospice", "rehab"];
+
 /// Whether the model's span `text[start..end]` labelled `label` with mean probability `score` has evidence enough to keep.
-pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, score: f32) -> Result<bool> {
+pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, score: f32, style: &DocStyle) -> Result<bool> {
     let toks = tokenize(&text[start..end]);
     let has_digit = || toks.iter().any(|t| t.key.bytes().any(|b| b.is_ascii_digit()));
     Ok(match label {
@@ -128,11 +160,11 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
         Label::Id => enough_digits_for_an_id(text, start, end),
         Label::Name | Label::Location => {
             let lex = lexicon()?;
-            if lone_common_word(text, &toks, label, lex) {
+            if lone_common_word(&toks, label, lex, style) || style.clinical_note && style.case != DocCase::Lower && !listed(&toks, label, lex) {
                 return Ok(false);
             }
             // In a note written in capitals, a capital is no evidence of a name.
-            let upper_doc = label == Label::Name && DocCase::of(&tokenize(text)) == DocCase::Upper;
+            let upper_doc = label == Label::Name && style.case == DocCase::Upper;
             let capitalised = |t: &Tok<'_>| matches!(t.case, Case::Title | Case::Upper) && !upper_doc && !sentence_initial(text, start + t.start);
             // A common word that is also a listed name or place ("Will", "Rose", "Reading").
             let listed_word = |t: &Tok<'_>| {
@@ -181,7 +213,7 @@ pub fn plausible_model_span(text: &str, start: usize, end: usize, label: Label, 
 /// word with "-er" or "-men") in text whose names are capitalised is the sentence's, however sure
 /// the model is. A listed name that is also a word ("brown") may still be a person's. In lower-case
 /// text (ASR transcripts) case tells nothing, and the other rules decide.
-fn lone_common_word(text: &str, toks: &[Tok<'_>], label: Label, lex: &Lexicon) -> bool {
+fn lone_common_word(toks: &[Tok<'_>], label: Label, lex: &Lexicon, style: &DocStyle) -> bool {
     let [t] = toks else { return false };
     let key = t.base_key();
     let named = |k: &str| label == Label::Name && lex.word(k) & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) != 0;
@@ -189,7 +221,7 @@ fn lone_common_word(text: &str, toks: &[Tok<'_>], label: Label, lex: &Lexicon) -
     let derived = || {
         ["ers", "er", "men"].iter().any(|suffix| key.strip_suffix(suffix).is_some_and(|stem| stem.len() >= 4 && lex.word(stem) & W_ENGLISH != 0))
     };
-    t.case == Case::Lower && !named(key) && (common(key) || derived()) && DocCase::of(&tokenize(text)) == DocCase::Mixed
+    t.case == Case::Lower && !named(key) && (common(key) || derived()) && style.case == DocCase::Mixed
 }
 
 /// A number said as a word ("ninety", "two", "hundred"), with the spoken detector's vocabulary;
@@ -258,7 +290,7 @@ mod tests {
 
     fn keep(text: &str, span: &str, label: Label, score: f32) -> bool {
         let start = text.find(span).unwrap();
-        plausible_model_span(text, start, start + span.len(), label, score).unwrap()
+        plausible_model_span(text, start, start + span.len(), label, score, &DocStyle::of(text).unwrap()).unwrap()
     }
 
     #[test]
@@ -327,7 +359,7 @@ mod tests {
 
     fn refine<'a>(text: &'a str, span: &str, label: Label) -> Vec<&'a str> {
         let start = text.find(span).unwrap();
-        refine_model_span(text, start, start + span.len(), label, 0.7).unwrap().into_iter().map(|(s, e)| &text[s..e]).collect()
+        refine_model_span(text, start, start + span.len(), label, 0.7, &DocStyle::of(text).unwrap()).unwrap().into_iter().map(|(s, e)| &text[s..e]).collect()
     }
 
     #[test]
@@ -355,5 +387,16 @@ mod tests {
         assert_eq!(refine("given 40 of lasix", "40", Label::Date), Vec::<&str>::new(), "a bare number is no date");
         assert_eq!(refine("tube placed 8/3 today", "8", Label::Date), vec!["8/3"], "a piece of a date grows to the date");
         assert_eq!(refine("seen on March 3", "March 3", Label::Date), vec!["March 3"]);
+    }
+
+    #[test]
+    fn in_a_clinical_note_a_name_or_place_needs_the_lists() {
+        let note = "Neuro: alert, MAE.\nGU: foley draining.\nResp: placed on the Vexamuir valve, see careview.\nSocial: daughter Rosalind from Baltimore visited.";
+        assert!(!keep(note, "Vexamuir", Label::Location, 0.95), "a device is no place");
+        assert!(!keep(note, "careview", Label::Name, 0.95), "a charting system is no person");
+        assert!(keep(note, "Rosalind", Label::Name, 0.9));
+        assert!(keep(note, "Baltimore", Label::Location, 0.9));
+        // Outside a note the same unknown word keeps the model's vote.
+        assert!(keep("We stayed in Vexamuir for a week.", "Vexamuir", Label::Location, 0.95));
     }
 }

@@ -227,6 +227,10 @@ fn a_hospital_after_a_transfer_verb_is_a_place() {
     assert_eq!(places("Pt was transferred to QH for cath."), vec!["QH"]);
     assert_eq!(places("PLAN: TRANSFER TO ZELLERBACH 2 WHEN BED AVAILABLE."), vec!["ZELLERBACH 2"]);
     assert_eq!(places("She was discharged to Holy Wells Memorial today."), vec!["Holy Wells Memorial"]);
+    assert_eq!(places("plan: transfer to zellerbach 2 when a bed opens."), vec!["zellerbach 2"], "in lower case");
+    assert_eq!(places("ADMITTED TO ZELLERBACH7 W/ CHF."), vec!["ZELLERBACH7"]);
+    assert_eq!(places("Will transfer to Zellerbach 2 or Zellerbach 3."), vec!["Zellerbach 2", "Zellerbach 3"]);
+    assert_eq!(places("PLAN: TRANSFER TODAY TO QH."), vec!["QH"]);
     // Wards, units and the generic outside hospital are where care happens, not identifiers.
     for text in ["Transferred to CCU overnight.", "Sent to CT for a scan.", "Transferred from OSH with sepsis.", "TRANSFERRED TO FLOOR."] {
         assert!(places(text).is_empty(), "{text:?} -> {:?}", places(text));
