@@ -35,7 +35,7 @@ static PHONE_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         (?: \+ \ ? )?                          # international prefix: +1, +44
         \(? \d+ \)?                            # first group: 0490, (310), (0)
-        (?: [\ .\-]? \(? \d+ \)? )*            # more groups, one separator each (none next to a parenthesis)
+        (?: [\ .\-/]? \(? \d+ \)? )*           # more groups, one separator each (none next to a parenthesis)
         (?: \ ? (?i: x | ext\.? | extension ) \ ? \d{1,6} \b )?   # extension: x123, ext. 12
         ",
     )
@@ -123,7 +123,7 @@ fn phone_groups(cand: &str, base: usize) -> (Vec<Group>, Option<usize>) {
     while i < b.len() {
         match b[i] {
             b'+' => i += 1,
-            b' ' | b'.' | b'-' => {
+            b' ' | b'.' | b'-' | b'/' => {
                 sep = Some(b[i]);
                 i += 1;
             }
@@ -191,6 +191,11 @@ fn judge_phone(g: &[Group], plus: bool, text: &str) -> Option<f32> {
     let first_digit = text.as_bytes()[g[0].start + usize::from(g[0].paren)];
 
     if !(7..=15).contains(&d) || looks_like_date(g, text) {
+        return None;
+    }
+    // Slashes join a date's or a reading's parts far more often than a phone's: only the
+    // North American shape is a phone with them ("201/324/1423").
+    if seps.contains(&b'/') && !(sizes == [3, 3, 4] && consistent) {
         return None;
     }
     // Dotted quads are IP addresses; 3-2-4 is a social security number.
@@ -654,6 +659,7 @@ mod tests {
         one("Daughter's cell: 555-123-4567.", "555-123-4567", Label::Phone);
         one("Clinic line 555.123.4567", "555.123.4567", Label::Phone);
         one("Call her back (508-555-4024) today", "508-555-4024", Label::Phone);
+        one("His wife (201/555/0143) confirmed it", "201/555/0143", Label::Phone);
         one("Call her back (508.555.4024) today", "508.555.4024", Label::Phone);
         one("pt callback 5551234567 today", "5551234567", Label::Phone);
         one("Reach her on +1 555 123 4567 anytime", "+1 555 123 4567", Label::Phone);

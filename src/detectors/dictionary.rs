@@ -135,6 +135,7 @@ const LOWER_NOT_SURNAME: &[&str] = &[
     "how", "who", "yes", "right", "sure", "okay", "long", "little", "young", "old", "best", "last", "first", "next",
     "hall", "bell", "rich", "cook", "sharp", "north", "south", "west", "east", "wise", "strong", "love", "day",
     "night", "morning", "house", "home", "king", "page", "price", "rose", "hope", "grant", "bill", "pay", "call",
+    "met", "try", "wo",
 ];
 
 /// Words after a capitalised name-like token that make it an eponym, not a person.
@@ -343,7 +344,7 @@ mod names {
         if case == DocCase::Lower {
             return find_lower(lex, text, toks, out);
         }
-        let headed = register::headed(lex, text, toks);
+        let headed = register::clinical_note(lex, text, toks);
         let mut i = 0;
         while i < toks.len() {
             let Some(k0) = classify(lex, &toks[i], case, headed) else {
@@ -389,7 +390,12 @@ mod names {
             let next = j + 1;
             // "daughter Rose", "SON JOHN": a listed first name right after a kinship or role noun
             // is that person's name even when it is also a word.
-            let named = kin && items.iter().all(|it| matches!(it.kind, Kind::Strong { .. } | Kind::Weak { first: true, .. }));
+            // "HUSBAND WILL TRY", "FRIEND CAME IN": a verb after the noun is no name, and the noun no cue.
+            let verb = LOWER_NOT_SURNAME.contains(&toks[items[0].tok].key.as_str());
+            if verb && cue == 1 {
+                cue = 0;
+            }
+            let named = kin && !verb && items.iter().all(|it| matches!(it.kind, Kind::Strong { .. } | Kind::Weak { first: true, .. }));
             let scored = score_run(lex, text, toks, &items, cue, case, headed).map(|(s, e, score)| (s, e, if named { score.max(0.6) } else { score }));
             if let Some((s, e, score)) = scored {
                 let last = items.last().map_or(i, |it| it.tok);
@@ -449,6 +455,10 @@ mod names {
         while lo < hi && items[lo].kind == Kind::Initial && !text[toks[items[lo].tok].end..].starts_with('.') && hi - lo > 1 && !matches!(items[lo + 1].kind, Kind::Strong { .. } | Kind::Unknown) {
             lo += 1;
         }
+        // "S/O. SEE", "C&D. DRESSING": a letter glued to shorthand by "/" or "&" is no initial.
+        if lo < hi && items[lo].kind == Kind::Initial && text[..toks[items[lo].tok].start].ends_with(['/', '&']) {
+            lo += 1;
+        }
         let items = &items[lo..hi];
         if items.is_empty() {
             return None;
@@ -466,6 +476,11 @@ mod names {
             }
             _ => items,
         };
+        // "Respiratory Care:", "Nursing Progress Note:": capitalised words from a line's start to a
+        // colon, one of them a word of the language in no name list, are a heading.
+        if cue != 2 && heading_phrase(lex, text, toks, items[0].tok) {
+            return None;
+        }
         // "E. coli", "C. DIFF": a genus's initial and its species name an organism.
         if items.windows(2).any(|w| w[0].kind == Kind::Initial && ORGANISM_SPECIES.contains(&toks[w[1].tok].base_key())) {
             return None;
@@ -584,7 +599,8 @@ mod names {
                     // that is also a word is a person's name (organisms are ruled out above).
                     let word = items.iter().find(|it| it.kind != Kind::Initial).map(|it| &toks[it.tok]);
                     let w = word.map_or(0, |t| lex.word(t.base_key()));
-                    let surname_after_initial = last && initial_with_period && w & W_LAST != 0 && w & (W_ABBREV | W_DRUG) == 0;
+                    let last_tok = items.last().map_or(0, |it| it.tok);
+                    let surname_after_initial = last && initial_with_period && w & W_LAST != 0 && w & (W_ABBREV | W_DRUG) == 0 && (cue == 1 || informed_after(toks, text, last_tok));
                     if first && !sentence_start || surname_after_initial {
                         0.6
                     } else {
@@ -679,6 +695,26 @@ mod names {
         (score > 0.0).then_some((start, end, score))
     }
 
+    /// Whether token `i` lies in a heading: the line opens with one to four capitalised words,
+    /// token `i` among them, a colon right after the last, and one of them is a common word or a
+    /// clinical term in no name list ("Respiratory Care:", "Social Work Note:"). "Mary Lou:" is a
+    /// speaker; "Respiratory Care:" is not.
+    fn heading_phrase(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
+        let line_start = text[..toks[i].start].rfind('\n').map_or(0, |n| n + 1);
+        let first = toks[..=i].iter().rposition(|t| t.start < line_start).map_or(0, |k| k + 1);
+        let Some(colon) = text[toks[i].end..].find(':').map(|c| toks[i].end + c) else { return false };
+        let last = toks[i..].iter().take_while(|t| t.end <= colon).count() + i;
+        if last == first || last - first > 4 || !text[line_start..toks[first].start].trim().is_empty() || !text[toks[last - 1].end..colon].trim().is_empty() {
+            return false;
+        }
+        let phrase = &toks[first..last];
+        phrase.iter().all(|t| matches!(t.case, Case::Title | Case::Upper))
+            && phrase.iter().any(|t| {
+                let f = lex.word(t.base_key());
+                f & (W_ENGLISH | W_CLINICAL | W_ABBREV) != 0 && f & (W_FIRST | W_FIRST_RARE | W_LAST | W_LAST_RARE) == 0 && !HONORIFICS.contains(&t.key.as_str())
+            })
+    }
+
     /// Whether token `i` stands on a line of capitalised words only, one of them a common word
     /// in no name list: a heading ("Respiratory Care Note", "Nursing Progress Note").
     fn title_line(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
@@ -746,6 +782,12 @@ mod names {
         "wanted", "thinks", "thought", "knows", "knew", "left", "arrived", "joined", "visited", "reported", "denies",
         "denied", "presents", "presented", "returns", "returned", "complains", "complained", "states", "stated",
     ];
+
+    /// "E. WELSH AWARE", "R. Baker notified": words that say a clinician was told, after a name.
+    fn informed_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
+        const INFORMED: &[&str] = &["aware", "notified", "informed", "paged", "called", "updated", "made"];
+        toks.get(last + 1).is_some_and(|n| matches!(&text[toks[last].end..n.start], " " | ", ") && INFORMED.contains(&n.key.as_str()))
+    }
 
     fn person_verb_after(toks: &[Tok<'_>], text: &str, last: usize) -> bool {
         toks.get(last + 1).is_some_and(|n| {
@@ -1058,17 +1100,19 @@ mod places {
     const JOIN_MIN_SCORE: f32 = 0.5;
 
     /// Lower-case words after a city that name a facility there: "Dallas clinic".
-    const LOWER_HEADS: &[&str] = &["clinic", "hospital", "office", "facility", "center", "centre", "practice", "er", "campus", "branch"];
+    const LOWER_HEADS: &[&str] = &["clinic", "hospital", "hosp", "office", "facility", "center", "centre", "practice", "er", "campus", "branch", "rehab", "memorial"];
 
     /// Makes place spans cover what belongs to them: a following ", MA" / ", Texas"
     /// ("Brooklyn, NY" is one mention; the state alone would be kept, but as part of the
-    /// place it goes with it), a lower-case facility word ("Dallas clinic"), and chains
+    /// place it goes with it), a lower-case facility word ("Dallas clinic", "BALTIMORE REHAB" in capitals), and chains
     /// joined by "in"/"at" ("Mayo Clinic in Rochester, MN").
     fn join_and_extend(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>, first: usize) {
         // Only spans that stand on their own are joined or extended: a weak guess ("in May")
         // must not ride on a confident neighbour's score.
         let required = |s: &Span| s.label == Label::Location && !s.subtype.is_some_and(Subtype::is_exempt) && s.score >= JOIN_MIN_SCORE;
         let next_tok = |at: usize| toks.partition_point(|t| t.start < at);
+        // A facility word in lower case, or in capitals after a place in capitals ("BALTIMORE REHAB").
+        let same_case = |s: &Span, n: &Tok<'_>| n.case == Case::Lower || n.case == Case::Upper && !text[s.start..s.end].chars().any(char::is_lowercase);
         let mut mine = out.split_off(first);
         for s in mine.iter_mut().filter(|s| required(s)) {
             loop {
@@ -1083,7 +1127,7 @@ mod places {
                         s.end = e;
                         continue;
                     }
-                } else if gap == " " && n.case == Case::Lower && LOWER_HEADS.contains(&n.key.as_str()) {
+                } else if gap == " " && same_case(s, n) && LOWER_HEADS.contains(&n.key.as_str()) {
                     s.end = n.end;
                     continue;
                 }

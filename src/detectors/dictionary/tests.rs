@@ -245,3 +245,23 @@ fn an_initial_and_a_surname_are_a_clinician() {
     assert!(names("Stool sent for C. Diff this morning.").is_empty(), "an organism is no clinician");
     assert!(names("URINE GREW E. COLI, ON CIPRO.").is_empty());
 }
+
+#[test]
+fn a_heading_of_capitalised_words_before_a_colon_is_no_name() {
+    assert!(names("Respiratory Care: patient remains on the vent overnight.").is_empty());
+    assert!(names("Social Work Note:\nMet with the family.").is_empty());
+    // A speaker's name before a colon is still a name.
+    assert_eq!(names("Mary Lou: I feel better today.\nDoctor: Good."), vec!["Mary Lou"]);
+}
+
+#[test]
+fn a_verb_after_a_kinship_noun_is_no_name_and_a_lone_initial_needs_a_clinician_cue() {
+    assert!(names("PT RESTING. HUSBAND WILL TRY TO VISIT. FRIEND CAME IN AT NOON.").is_empty());
+    assert!(names("WOUND C&D. DRESSING INTACT. S/O. SEE FLOWSHEET.").is_empty(), "letters of shorthand before a word");
+}
+
+#[test]
+fn a_facility_word_after_a_city_goes_with_it_in_capitals_too() {
+    assert_eq!(places("PLAN: DISCHARGE TO CHICAGO REHAB TOMORROW."), vec!["CHICAGO REHAB"]);
+    assert_eq!(places("She goes to the Chicago rehab tomorrow."), vec!["Chicago rehab"]);
+}
