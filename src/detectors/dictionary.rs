@@ -341,6 +341,7 @@ mod names {
     }
 
     pub fn find(lex: &Lexicon, text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
+        lower_case_signature(lex, text, toks, out);
         if case == DocCase::Lower {
             return find_lower(lex, text, toks, out);
         }
@@ -384,6 +385,11 @@ mod names {
                 kin = true;
             }
             if cue == 0 && credential_after(toks, text, items.last().map_or(i, |it| it.tok)) {
+                cue = 1;
+                clinician = true;
+            }
+            // "BEA TURA AWARE", "Okafor notified": a note's way of saying a clinician was told.
+            if cue == 0 && informed_after(toks, text, items.last().map_or(i, |it| it.tok)) {
                 cue = 1;
                 clinician = true;
             }
@@ -437,6 +443,21 @@ mod names {
             let clinician = CLINICIAN_NOUNS.contains(&p.key.as_str());
             let span = Span::new(t.start, end, Label::Name, 0.7, Source::Rule);
             out.push(if clinician { span.with_subtype(Subtype::Clinician) } else { span });
+        }
+    }
+
+    /// "q. lander rrt", "j okafor rn": a note signed in lower case, an initial and a surname
+    /// before the writer's credential. The credential is the cue, the surname any word that is
+    /// no clinical term.
+    fn lower_case_signature(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>) {
+        for w in toks.windows(3) {
+            let [initial, surname, credential] = w else { continue };
+            let initial_ok = initial.text.len() == 1 && initial.text.chars().all(|c| c.is_ascii_lowercase()) && matches!(&text[initial.end..surname.start], ". " | " " | ".");
+            let surname_ok = surname.case == Case::Lower && surname.text.chars().count() >= 2 && !lex.is_stopword(&surname.key) && lex.word(surname.base_key()) & (W_CLINICAL | W_ABBREV | W_DRUG) == 0;
+            let credential_ok = text[surname.end..credential.start] == *" " && CREDENTIALS.contains(&credential.key.as_str());
+            if initial_ok && surname_ok && credential_ok && !ORGANISM_SPECIES.contains(&surname.key.as_str()) {
+                out.push(Span::new(initial.start, surname.end, Label::Name, 0.7, Source::Rule).with_subtype(Subtype::Clinician));
+            }
         }
     }
 

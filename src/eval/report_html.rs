@@ -210,6 +210,29 @@ pub(super) fn rows_tables(s: &mut String, rows: &[Row], with_subtype: bool, what
 }
 
 /// The figures of a corpus as a whole: recall and precision counted three ways.
+/// The rest of a corpus's heading paragraph (its counts, closing the `<p>`), its measures,
+/// coverage and notes: figures and the scorer's own sentences only, never corpus text, so the
+/// PHI-free report shows them too.
+pub(super) fn corpus_figures(s: &mut String, c: &CorpusReport) {
+    let _ = write!(
+        s,
+        "{} documents ({} with required PHI); {} gold spans: {} required, {} exempt; {} predicted spans<br>leak-free documents: {} (of those with required PHI: {})</p>",
+        c.documents,
+        c.documents_with_phi,
+        c.gold_spans.total,
+        c.gold_spans.required,
+        c.gold_spans.exempt,
+        c.predicted_spans,
+        esc(&cell(&c.leak_free_documents)),
+        esc(&cell(&c.leak_free_documents_with_phi))
+    );
+    measures_table(s, c);
+    coverage_table(s, c);
+    for n in &c.notes {
+        let _ = write!(s, "<p><strong>Note:</strong> {}</p>", esc(n));
+    }
+}
+
 pub(super) fn measures_table(s: &mut String, c: &CorpusReport) {
     s.push_str(r#"<table class="summary"><thead><tr><th>counted</th><th>recall [95% interval] (found/required)</th><th>precision [95% interval] (right/removed)</th></tr></thead><tbody>"#);
     for (name, r, p) in [
@@ -274,23 +297,8 @@ fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
     if let Some(p) = &c.predictions {
         let _ = write!(s, r#"; predictions <code>{}</code>"#, esc(p));
     }
-    let _ = write!(
-        s,
-        "<br>{} documents ({} with required PHI); {} gold spans: {} required, {} exempt; {} predicted spans<br>leak-free documents: {} (of those with required PHI: {})</p>",
-        c.documents,
-        c.documents_with_phi,
-        c.gold_spans.total,
-        c.gold_spans.required,
-        c.gold_spans.exempt,
-        c.predicted_spans,
-        esc(&cell(&c.leak_free_documents)),
-        esc(&cell(&c.leak_free_documents_with_phi))
-    );
-    measures_table(s, c);
-    coverage_table(s, c);
-    for n in &c.notes {
-        let _ = write!(s, "<p><strong>Note:</strong> {}</p>", esc(n));
-    }
+    s.push_str("<br>");
+    corpus_figures(s, c);
     if !c.failed_documents.is_empty() {
         s.push_str(r#"<h3>Failed documents (every span in them counts as missed)</h3><table class="failed"><thead><tr><th>document</th><th>error</th></tr></thead><tbody>"#);
         for f in &c.failed_documents {

@@ -14,7 +14,7 @@
 
 use super::glossary::NO_EXAMPLES;
 use super::report_html::{
-    attribution_table, coverage_table, esc, guide, leaks_chart, measures_table, provenance_table, recall_chart, rows_tables,
+    attribution_table, corpus_figures, esc, guide, leaks_chart, provenance_table, recall_chart, rows_tables,
     verdict_section, CSS,
 };
 use super::report_json::{CorpusReport, Report, Row};
@@ -99,25 +99,8 @@ fn headline(s: &mut String, r: &Report) {
 
 fn corpus_section(s: &mut String, c: &CorpusReport, idx: usize) {
     let _ = write!(s, r#"<section class="corpus" id="corpus-{idx}"><h2>Corpus {}</h2>"#, esc(&c.name));
-    let _ = write!(
-        s,
-        r#"<p class="meta">gold file <code>{}</code><br>{} documents ({} with required PHI); {} gold spans: {} required, {} exempt; {} removed<br>leak-free documents: {} (of those with required PHI: {})</p>"#,
-        esc(&c.path),
-        c.documents,
-        c.documents_with_phi,
-        c.gold_spans.total,
-        c.gold_spans.required,
-        c.gold_spans.exempt,
-        c.predicted_spans,
-        esc(&cell(&c.leak_free_documents)),
-        esc(&cell(&c.leak_free_documents_with_phi))
-    );
-    measures_table(s, c);
-    coverage_table(s, c);
-    for n in &c.notes {
-        // Notes are the scorer's own sentences (counts), never corpus text.
-        let _ = write!(s, "<p><strong>Note:</strong> {}</p>", esc(n));
-    }
+    let _ = write!(s, r#"<p class="meta">gold file <code>{}</code><br>"#, esc(&c.path));
+    corpus_figures(s, c);
     let charted: Vec<&Row> = c.per_label.iter().filter(|r| r.required_spans > 0).collect();
     s.push_str("<h3>Binary recall per label, with 95% intervals</h3><figure>");
     s.push_str(&recall_chart(&charted, idx));

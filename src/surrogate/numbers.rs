@@ -311,17 +311,22 @@ fn mend_iban(value: &str) -> String {
     value.to_string()
 }
 
+/// Another ASCII digit or letter of the same case for `c`; anything else stays.
+fn redraw(rng: &mut Rng, c: char) -> char {
+    match c {
+        '0'..='9' => char::from(b'0' + digit(rng, 0, 9)),
+        'a'..='z' => char::from(b'a' + rng.below(26) as u8),
+        'A'..='Z' => char::from(b'A' + rng.below(26) as u8),
+        _ => c,
+    }
+}
+
 /// A user name or other handle: the same shape, letters and digits redrawn.
 pub fn reshape(chooser: &Chooser, kind: &str, value: &str, attempt: u32) -> String {
     let mut rng = chooser.rng(kind, &super::fold(value), attempt);
     value
         .chars()
-        .map(|c| match c {
-            '0'..='9' => char::from(b'0' + digit(&mut rng, 0, 9)),
-            'a'..='z' => char::from(b'a' + rng.below(26) as u8),
-            'A'..='Z' => char::from(b'A' + rng.below(26) as u8),
-            _ => c,
-        })
+        .map(|c| redraw(&mut rng, c))
         .collect()
 }
 
@@ -375,12 +380,7 @@ pub fn url(chooser: &Chooser, value: &str, attempt: u32) -> String {
     let www = if host.to_lowercase().starts_with("www.") { "www." } else { "" };
     let path: String = path
         .chars()
-        .map(|c| match c {
-            '0'..='9' => char::from(b'0' + digit(&mut rng, 0, 9)),
-            'a'..='z' => char::from(b'a' + rng.below(26) as u8),
-            'A'..='Z' => char::from(b'A' + rng.below(26) as u8),
-            _ => c,
-        })
+        .map(|c| redraw(&mut rng, c))
         .collect();
     format!("{scheme}{www}example.com{path}")
 }

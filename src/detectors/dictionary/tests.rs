@@ -265,3 +265,10 @@ fn a_facility_word_after_a_city_goes_with_it_in_capitals_too() {
     assert_eq!(places("PLAN: DISCHARGE TO CHICAGO REHAB TOMORROW."), vec!["CHICAGO REHAB"]);
     assert_eq!(places("She goes to the Chicago rehab tomorrow."), vec!["Chicago rehab"]);
 }
+
+#[test]
+fn a_note_signed_in_lower_case_and_a_clinician_made_aware_are_names() {
+    assert_eq!(names("vent settings unchanged, all is well. r. baker rrt"), vec!["r. baker"]);
+    assert_eq!(names("RUN OF VT. ODALYS PRENTIX AWARE, MAG GIVEN."), vec!["ODALYS PRENTIX"]);
+    assert!(names("K 3.1. MICU TEAM AWARE. FAMILY AWARE.").is_empty(), "a team and a family are no names");
+}
