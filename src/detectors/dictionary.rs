@@ -175,10 +175,10 @@ mod names {
         end: usize,
     }
 
-    /// `headed`: the document is a note under clinical headings, where shorthand is written in
+    /// `note`: the document is a clinical note ([`register::clinical_note`]), where shorthand is written in
     /// Title Case too ("Abd", "Neuro"); elsewhere only shorthand in capitals ("GU") reads as such
     /// ("Loa", "Sara" are names as well as abbreviations).
-    fn classify(lex: &Lexicon, t: &Tok<'_>, case: DocCase, headed: bool) -> Option<Kind> {
+    fn classify(lex: &Lexicon, t: &Tok<'_>, case: DocCase, note: bool) -> Option<Kind> {
         let capital = match t.case {
             Case::Title => true,
             Case::Upper => case == DocCase::Upper || t.text.chars().count() >= 2,
@@ -196,7 +196,7 @@ mod names {
         // counts as a word only where it reads as one, possessive ("Parkinson's"); "X disease"
         // and "X's sign" are caught by `eponym_after` whatever the lists say.
         let eponym = f & W_EPONYM != 0 && t.possessive();
-        let shorthand = f & W_ABBREV != 0 && (headed || t.case == Case::Upper);
+        let shorthand = f & W_ABBREV != 0 && (note || t.case == Case::Upper);
         let wordish = eponym || shorthand || f & (W_ENGLISH | W_DRUG | W_CLINICAL | W_CALENDAR) != 0 || lex.place_is_region(t.base_key());
         if in_first || in_last {
             if wordish {
@@ -345,10 +345,10 @@ mod names {
         if case == DocCase::Lower {
             return find_lower(lex, text, toks, out);
         }
-        let headed = register::clinical_note(lex, text, toks);
+        let note = register::clinical_note(lex, text, toks);
         let mut i = 0;
         while i < toks.len() {
-            let Some(k0) = classify(lex, &toks[i], case, headed) else {
+            let Some(k0) = classify(lex, &toks[i], case, note) else {
                 i += 1;
                 continue;
             };
@@ -356,7 +356,7 @@ mod names {
             let mut items = vec![Item { tok: i, kind: k0, end: toks[i].base_end() }];
             let mut j = i;
             while j + 1 < toks.len() && items.len() < 5 && !toks[j].possessive() && joins(text, &toks[j], &toks[j + 1]) {
-                match classify(lex, &toks[j + 1], case, headed) {
+                match classify(lex, &toks[j + 1], case, note) {
                     Some(k) => {
                         items.push(Item { tok: j + 1, kind: k, end: toks[j + 1].base_end() });
                         j += 1;
@@ -402,7 +402,7 @@ mod names {
                 cue = 0;
             }
             let named = kin && !verb && items.iter().all(|it| matches!(it.kind, Kind::Strong { .. } | Kind::Weak { first: true, .. }));
-            let scored = score_run(lex, text, toks, &items, cue, case, headed).map(|(s, e, score)| (s, e, if named { score.max(0.6) } else { score }));
+            let scored = score_run(lex, text, toks, &items, cue, case, note).map(|(s, e, score)| (s, e, if named { score.max(0.6) } else { score }));
             if let Some((s, e, score)) = scored {
                 let last = items.last().map_or(i, |it| it.tok);
                 if !eponym_after(toks, text, last) && !company_after(toks, text, last) {
@@ -468,8 +468,8 @@ mod names {
     }
 
     /// Decides whether a run is a name, and which part; `None` when it is not.
-    /// `headed`: the document is a note laid out under clinical headings ([`register::headed`]).
-    fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase, headed: bool) -> Option<(usize, usize, f32)> {
+    /// `note`: the document is a clinical note ([`register::clinical_note`]).
+    fn score_run(lex: &Lexicon, text: &str, toks: &[Tok<'_>], items: &[Item], cue: u8, case: DocCase, note: bool) -> Option<(usize, usize, f32)> {
         // Trim initials that stand alone at the edges ("A", "I") unless they carry a period.
         let mut lo = 0;
         let hi = items.len();
@@ -531,7 +531,7 @@ mod names {
         let initial_with_period = items.iter().any(|it| it.kind == Kind::Initial && text[..it.end].ends_with('.'));
         // "Soc:", "Dispo:", "LINES:" in a note laid out under headings: one more heading.
         let line_start = text[..start].trim_end_matches([' ', '\t']).ends_with('\n') || text[..start].trim().is_empty();
-        if headed && line_start && words == 1 && cue != 2 && text[end..].trim_start_matches(' ').starts_with([':', '-']) {
+        if note && line_start && words == 1 && cue != 2 && text[end..].trim_start_matches(' ').starts_with([':', '-']) {
             return None;
         }
         let only_initial = words == 0;
@@ -679,7 +679,7 @@ mod names {
         // "Irenka is very reliable", "Alvir spent a year": a sentence opening with a name-like
         // word and a verb of people reads as a person, whatever the lists say.
         let last_tok = items.last()?.tok;
-        let speaker = score < 0.5 && sentence_start && case == DocCase::Mixed && text[toks[last_tok].end..].starts_with(':') && !headed && {
+        let speaker = score < 0.5 && sentence_start && case == DocCase::Mixed && text[toks[last_tok].end..].starts_with(':') && !note && {
             // "John: You saved my life!", but not role labels ("Doctor:", "Patient:") or headings ("Plan:").
             matches!(items[0].kind, Kind::Unknown | Kind::Strong { .. } | Kind::Weak { first: true, .. })
                 && lex.word(toks[items[0].tok].base_key()) & (W_DRUG | W_CLINICAL | W_CALENDAR) == 0
@@ -696,9 +696,9 @@ mod names {
             && items.iter().all(|it| lex.word(toks[it.tok].base_key()) & (W_CLINICAL | W_ABBREV | W_DRUG) == 0);
         // "Z. MILLER": an initial with its period, then listed names only.
         let initial_name = initials >= 1 && unknown == 0 && items.iter().any(|it| it.kind == Kind::Initial && text[..it.end].ends_with('.'));
-        // In a note under clinical headings, a lone capitalised word in no name list and with
+        // In a clinical note, a lone capitalised word in no name list and with
         // no cue is a drug, a device or a term ("Permacath", "Tegaderm") far more often than a person.
-        let lone_unknown = headed && words == 1 && unknown == 1 && initials == 0;
+        let lone_unknown = note && words == 1 && unknown == 1 && initials == 0;
         let score = if (case == DocCase::Upper || lone_unknown) && !matches!(cue, 1 | 2) && !(first_last || initial_name) {
             score.min(0.3_f32)
         } else {

@@ -22,7 +22,7 @@ pub fn clinical_note(lex: &Lexicon, text: &str, toks: &[Tok<'_>]) -> bool {
 
 /// Whether two lines or more open with a clinical word and a colon, a dash or an equals sign
 /// ("Neuro:", "GI/GU:", "Resp -"): a note laid out under headings.
-pub fn headed(lex: &Lexicon, text: &str, toks: &[Tok<'_>]) -> bool {
+fn headed(lex: &Lexicon, text: &str, toks: &[Tok<'_>]) -> bool {
     let mut headings = 0;
     for (k, t) in toks.iter().enumerate() {
         let line_start = text[..t.start].trim_end_matches([' ', '\t']).ends_with('\n') || text[..t.start].trim().is_empty();
