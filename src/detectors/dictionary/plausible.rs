@@ -253,8 +253,11 @@ fn enough_digits_for_an_id(text: &str, start: usize, end: usize) -> bool {
     }
     let token = text[s..e].trim_matches(|c| matches!(c, '-' | '/' | '.'));
     let digits = token.bytes().filter(u8::is_ascii_digit).count();
-    let letters = token.bytes().filter(u8::is_ascii_alphabetic).count();
-    (digits >= 4 || digits >= 2 && letters >= 2) && !date_shape::after_measurement(text, s) && !date_shape::clock_time(text, s, e)
+    // Letters count only beside digits in one run ("AB12", "ABC123"), not across a dash ("7p-7a", "q1-2hr").
+    let mixed_run = token.split(['-', '/', '.']).any(|run| {
+        run.bytes().filter(u8::is_ascii_digit).count() >= 2 && run.bytes().filter(u8::is_ascii_alphabetic).count() >= 2
+    });
+    (digits >= 4 || mixed_run) && !date_shape::after_measurement(text, s) && !date_shape::clock_time(text, s, e)
 }
 
 /// Whether `text[start..end]` names a month or a holiday ("May" as a modal verb does not).
@@ -318,6 +321,8 @@ mod tests {
         assert!(keep("plan id ABC123 on the card", "ABC123", Label::Id, 0.7));
         assert!(!keep("took tylenol #3 for pain", "3", Label::Id, 0.9), "a short number is no identifier");
         assert!(!keep("suction q2-4 hours", "4", Label::Id, 0.9));
+        assert!(!keep("night shift 7p-7a: pt stable", "7p", Label::Id, 0.9), "a shift's hours are no identifier");
+        assert!(!keep("suction q1-2hr overnight", "q1", Label::Id, 0.9));
         assert!(!keep("cvp 11, svr 1061 after the bolus", "1061", Label::Id, 0.9), "a measurement's value");
         assert!(keep("she is ninety two", "ninety two", Label::Age, 0.7));
         assert!(keep("a forty-five year old", "forty-five", Label::Age, 0.7));
