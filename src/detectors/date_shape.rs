@@ -15,11 +15,14 @@
 pub fn numeric_token(text: &str, start: usize, end: usize) -> (usize, usize) {
     let b = text.as_bytes();
     let joins = |i: usize| matches!(b[i], b'/' | b'-' | b'.' | b':');
+    // A date is at most ten characters: growing further only finds a longer reading, so the
+    // walk stops after `MAX_GROWTH` bytes each way (a long run of digits costs no more).
+    const MAX_GROWTH: usize = 16;
     let (mut s, mut e) = (start, end);
-    while s > 0 && (b[s - 1].is_ascii_digit() || s >= 2 && joins(s - 1) && b[s - 2].is_ascii_digit()) {
+    while s > 0 && start - s < MAX_GROWTH && (b[s - 1].is_ascii_digit() || s >= 2 && joins(s - 1) && b[s - 2].is_ascii_digit()) {
         s -= 1;
     }
-    while e < b.len() && (b[e].is_ascii_digit() || e + 1 < b.len() && joins(e) && b[e + 1].is_ascii_digit()) {
+    while e < b.len() && e - end < MAX_GROWTH && (b[e].is_ascii_digit() || e + 1 < b.len() && joins(e) && b[e + 1].is_ascii_digit()) {
         e += 1;
     }
     (s, e)

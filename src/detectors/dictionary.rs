@@ -721,14 +721,18 @@ mod names {
     /// clinical term in no name list ("Respiratory Care:", "Social Work Note:"). "Mary Lou:" is a
     /// speaker; "Respiratory Care:" is not.
     fn heading_phrase(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
-        let line_start = text[..toks[i].start].rfind('\n').map_or(0, |n| n + 1);
-        let first = toks[..=i].iter().rposition(|t| t.start < line_start).map_or(0, |k| k + 1);
-        let Some(colon) = text[toks[i].end..].find(':').map(|c| toks[i].end + c) else { return false };
-        let last = toks[i..].iter().take_while(|t| t.end <= colon).count() + i;
-        if last == first || last - first > 4 || !text[line_start..toks[first].start].trim().is_empty() || !text[toks[last - 1].end..colon].trim().is_empty() {
+        // The phrase opens its line: at most three words before token `i`, no colon between them.
+        let Some(first) = (i.saturating_sub(3)..=i).rev().find(|&k| opens_line(text, toks, k)) else { return false };
+        let spaces = |k: usize| !text[toks[k].end..toks[k + 1].start].contains(['\n', ':']);
+        if !(first..i).all(spaces) {
             return false;
         }
-        let phrase = &toks[first..last];
+        // A colon right after a word at most four words into the line, at or after token `i`.
+        let Some(last) = (i..toks.len().min(first + 4)).find(|&k| text[toks[k].end..].trim_start_matches(' ').starts_with(':')) else { return false };
+        if !(i..last).all(spaces) {
+            return false;
+        }
+        let phrase = &toks[first..=last];
         phrase.iter().all(|t| matches!(t.case, Case::Title | Case::Upper))
             && phrase.iter().any(|t| {
                 let f = lex.word(t.base_key());
@@ -736,13 +740,26 @@ mod names {
             })
     }
 
+    /// Whether token `k` is the first word of its line (only blanks before it on the line).
+    fn opens_line(text: &str, toks: &[Tok<'_>], k: usize) -> bool {
+        let before = if k == 0 { &text[..toks[0].start] } else { &text[toks[k - 1].end..toks[k].start] };
+        (k == 0 || before.contains('\n')) && before.rsplit('\n').next().is_some_and(|tail| tail.trim().is_empty())
+    }
+
+    /// Whether token `k` is the last word of its line (only blanks after it on the line).
+    fn closes_line(text: &str, toks: &[Tok<'_>], k: usize) -> bool {
+        let after = toks.get(k + 1).map_or(&text[toks[k].end..], |n| &text[toks[k].end..n.start]);
+        (k + 1 == toks.len() || after.contains('\n')) && after.split('\n').next().is_some_and(|head| head.trim().is_empty())
+    }
+
     /// Whether token `i` stands on a line of capitalised words only, one of them a common word
-    /// in no name list: a heading ("Respiratory Care Note", "Nursing Progress Note").
+    /// in no name list: a heading ("Respiratory Care Note", "Nursing Progress Note"). A heading is
+    /// short: a line of more than eight words either side of `i` is none (and is not walked).
     fn title_line(lex: &Lexicon, text: &str, toks: &[Tok<'_>], i: usize) -> bool {
-        let from = text[..toks[i].start].rfind('\n').map_or(0, |n| n + 1);
-        let to = text[toks[i].end..].find('\n').map_or(text.len(), |n| toks[i].end + n);
-        let line: Vec<&Tok<'_>> = toks.iter().filter(|t| t.start >= from && t.end <= to).collect();
-        let words_only = text[from..to].chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '\'' || c == '-');
+        let Some(first) = (i.saturating_sub(8)..=i).rev().find(|&k| opens_line(text, toks, k)) else { return false };
+        let Some(last) = (i..toks.len().min(i + 9)).find(|&k| closes_line(text, toks, k)) else { return false };
+        let line = &toks[first..=last];
+        let words_only = text[toks[first].start..toks[last].end].chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '\'' || c == '-');
         words_only
             && line.len() >= 2
             && line.iter().all(|t| matches!(t.case, Case::Title | Case::Upper))
@@ -1018,7 +1035,10 @@ mod places {
     /// ("København K", "Cheb 2").
     fn cued_places(lex: &Lexicon, text: &str, toks: &[Tok<'_>], out: &mut Vec<Span>) {
         for m in PLACE_PHRASES.find_iter(text) {
-            let Some(i) = toks.iter().position(|t| t.start >= m.end()) else { break };
+            let i = toks.partition_point(|t| t.start < m.end());
+            if i == toks.len() {
+                break;
+            }
             if toks[i].start != m.end() || !matches!(toks[i].case, Case::Title | Case::Upper) || lex.is_stopword(&toks[i].key) {
                 continue;
             }
@@ -1075,8 +1095,8 @@ mod places {
     /// number goes with it.
     fn transfer_places(lex: &Lexicon, text: &str, toks: &[Tok<'_>], case: DocCase, out: &mut Vec<Span>) {
         for m in TRANSFER_CUES.find_iter(text) {
-            let Some(i) = toks.iter().position(|t| t.start >= m.end()) else { break };
-            let first = &toks[i];
+            let i = toks.partition_point(|t| t.start < m.end());
+            let Some(first) = toks.get(i) else { break };
             let f = lex.word(first.base_key());
             // A word in no dictionary at all, maybe with a ward number joined ("Zellerbach7"), is a
             // name in any case form: hurried notes write it in lower case too.
@@ -1103,10 +1123,9 @@ mod places {
             };
             out.push(Span::new(first.start, end, Label::Location, 0.6, Source::Rule).with_subtype(Subtype::Hospital));
             // "to Zellerbach 2 or Zellerbach 3": the same name again after "or" / "and".
-            let again = toks.iter().skip(j + 1).skip_while(|t| t.end <= end).take(2).collect::<Vec<_>>();
-            if let [conj, same] = again[..] {
+            let k = toks.partition_point(|t| t.start < end) + 1;
+            if let (Some(conj), Some(same)) = (toks.get(k - 1), toks.get(k)) {
                 if matches!(conj.key.as_str(), "or" | "and") && same.key == first.key {
-                    let k = toks.iter().position(|t| t.start == same.start).unwrap_or(0);
                     let end = match toks.get(k + 1) {
                         Some(n) if text[same.end..n.start] == *" " && n.text.len() <= 2 && n.text.bytes().all(|b| b.is_ascii_digit()) => n.end,
                         _ => same.base_end(),

@@ -244,11 +244,12 @@ fn street_like(toks: &[Tok<'_>]) -> bool {
 fn enough_digits_for_an_id(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
     let part_of_id = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'/' | b'.');
+    // Identifiers are short: the walk stops 32 bytes out each way, whatever the run's length.
     let (mut s, mut e) = (start, end);
-    while s > 0 && part_of_id(b[s - 1]) {
+    while s > 0 && start - s < 32 && part_of_id(b[s - 1]) {
         s -= 1;
     }
-    while e < b.len() && part_of_id(b[e]) {
+    while e < b.len() && e - end < 32 && part_of_id(b[e]) {
         e += 1;
     }
     let token = text[s..e].trim_matches(|c| matches!(c, '-' | '/' | '.'));
